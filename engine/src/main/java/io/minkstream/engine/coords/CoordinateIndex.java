@@ -1,0 +1,20 @@
+package io.minkstream.engine.coords;
+
+/**
+ * Hash index from a coordinate row (batch index first, then D axes) to its row number in a
+ * {@link CoordinateMap}. Two implementations: {@link PackedCoordinateIndex} when every coordinate
+ * fits into one 63-bit key, {@link WideCoordinateIndex} otherwise; callers never see the difference.
+ */
+interface CoordinateIndex {
+
+    /** Row of the coordinate stored at {@code query[from .. from+width)}, or -1. */
+    int find(int[] query, int from);
+
+    /**
+     * For one query coordinate, the rows of {@code query + sign * offset_k} for every offset k,
+     * written to {@code rows[k]} (-1 where absent). Offsets are K rows of D (spatial) values; the
+     * batch index is never offset. This is the kernel map's inner loop, so implementations avoid
+     * per-call allocation.
+     */
+    void findNeighbours(int[] query, int from, int[] offsets, int kernelVolume, int sign, int[] rows);
+}
