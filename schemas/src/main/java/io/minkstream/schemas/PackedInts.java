@@ -1,0 +1,114 @@
+package io.minkstream.schemas;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Codec between {@code int[]} and the packed little-endian int32 {@code bytes} fields of the schemas
+ * ({@code labels}, {@code coordinates}).
+ *
+ * <p>Buffers are read from their position to their limit and never modified: neither position nor byte
+ * order is touched, because Avro hands out shared {@link ByteBuffer}s in big-endian order and a reader
+ * that flipped them would corrupt other readers. Reads go through a little-endian {@link VarHandle} view,
+ * so the per-element loop neither allocates nor boxes, and works for heap and direct buffers alike.
+ */
+public final class PackedInts {
+
+    /** Bytes per element. */
+    public static final int BYTES = Integer.BYTES;
+
+    private static final VarHandle ARRAY_LE =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_LE =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private PackedInts() {
+    }
+
+    /** Packs all of {@code values} into a new heap buffer (position 0, limit = 4 * length). */
+    public static ByteBuffer encode(int[] values) {
+        return encode(values, 0, values.length);
+    }
+
+    /** Packs {@code values[offset, offset + count)} into a new heap buffer (position 0). */
+    public static ByteBuffer encode(int[] values, int offset, int count) {
+        PackedFloats.checkRange(values.length, offset, count);
+        byte[] out = new byte[count * BYTES];
+        for (int i = 0; i < count; i++) {
+            ARRAY_LE.set(out, i * BYTES, values[offset + i]);
+        }
+        return ByteBuffer.wrap(out);
+    }
+
+    /**
+     * Unpacks exactly {@code expectedCount} ints into a new array.
+     *
+     * @throws PackedLengthException if the buffer does not hold exactly {@code 4 * expectedCount} bytes
+     */
+    public static int[] decode(ByteBuffer packed, String field, long expectedCount) {
+        requireCount(packed, field, expectedCount);
+        int[] out = new int[(int) expectedCount];
+        decodeUnchecked(packed, out, 0, out.length);
+        return out;
+    }
+
+    /**
+     * Unpacks exactly {@code expectedCount} ints into {@code dst} from {@code dstOffset}; allocation-free,
+     * for callers that reuse their arrays.
+     *
+     * @throws PackedLengthException if the buffer does not hold exactly {@code 4 * expectedCount} bytes
+     */
+    public static void decodeInto(ByteBuffer packed, String field, long expectedCount, int[] dst, int dstOffset) {
+        requireCount(packed, field, expectedCount);
+        PackedFloats.checkRange(dst.length, dstOffset, (int) expectedCount);
+        decodeUnchecked(packed, dst, dstOffset, (int) expectedCount);
+    }
+
+    /** Element {@code index} (0-based, from the buffer's position); no bounds check beyond the buffer's own. */
+    public static int get(ByteBuffer packed, int index) {
+        return (int) BUFFER_LE.get(packed, packed.position() + index * BYTES);
+    }
+
+    /**
+     * Number of ints in the buffer.
+     *
+     * @throws PackedLengthException if its byte length is not a multiple of 4
+     */
+    public static int count(ByteBuffer packed, String field) {
+        int bytes = packed.remaining();
+        if (bytes % BYTES != 0) {
+            throw new PackedLengthException(field, -1, bytes, "a multiple of " + BYTES + " for int32");
+        }
+        return bytes / BYTES;
+    }
+
+    /**
+     * Checks that the buffer holds exactly {@code expectedCount} ints. The count is a long so that
+     * {@code pointCount * featureChannels} from an untrusted record cannot overflow on the way in.
+     *
+     * @throws PackedLengthException naming {@code field}, the expected and the found byte length
+     */
+    public static void requireCount(ByteBuffer packed, String field, long expectedCount) {
+        long expectedBytes = expectedCount * BYTES;
+        if (expectedCount < 0 || expectedCount > Integer.MAX_VALUE / BYTES || packed.remaining() != expectedBytes) {
+            throw new PackedLengthException(field, expectedBytes, packed.remaining(), expectedCount + " int32");
+        }
+    }
+
+    private static void decodeUnchecked(ByteBuffer packed, int[] dst, int dstOffset, int count) {
+        if (packed.hasArray()) {
+            byte[] src = packed.array();
+            int base = packed.arrayOffset() + packed.position();
+            for (int i = 0; i < count; i++) {
+                dst[dstOffset + i] = (int) ARRAY_LE.get(src, base + i * BYTES);
+            }
+        } else {
+            int base = packed.position();
+            for (int i = 0; i < count; i++) {
+                dst[dstOffset + i] = (int) BUFFER_LE.get(packed, base + i * BYTES);
+            }
+        }
+    }
+}
