@@ -193,6 +193,25 @@ class StreetSceneSimulatorTest {
         assertThat(fewestPedestrians).isGreaterThanOrEqualTo(4);
     }
 
+    /** Range noise must not push a return past the maximum range; 20 m puts many walls at that range. */
+    @Test
+    void noPointLiesBeyondTheMaximumRangeEvenWithNoise() {
+        StreetSceneSimulator near = new StreetSceneSimulator(SimulatorOptions.builder().maxRange(20).build());
+        int atTheLimit = 0;
+        for (long sequence = 0; sequence < 5; sequence++) {
+            ScanFrame frame = near.frame("lidar-0", sequence);
+            float[] p = frame.positions();
+            for (int i = 0; i < frame.pointCount(); i++) {
+                double range = Math.sqrt(p[3 * i] * p[3 * i] + p[3 * i + 1] * p[3 * i + 1] + p[3 * i + 2] * p[3 * i + 2]);
+                assertThat(range).as("range of point %d of frame %d", i, sequence).isLessThanOrEqualTo(20.0 + 1e-4);
+                if (range > 19.95) {
+                    atTheLimit++;
+                }
+            }
+        }
+        assertThat(atTheLimit).as("points within 5 cm of the limit").isGreaterThan(20);
+    }
+
     @Test
     void mountIndexIsTheTrailingNumber() {
         assertThat(StreetSceneSimulator.mountIndex("lidar-0")).isZero();
