@@ -11,7 +11,7 @@ import java.util.Random;
  * no other traffic), +1.5 and +4.5 (traffic towards -x); parking lanes at |y| = 7.2; sidewalks from
  * |y| = 8.5 to 12 with street-light poles and pedestrians; building fronts from |y| = 12 (plus a random
  * set-back) outwards. Moving objects drive or walk along x and wrap around with period
- * {@code 2 * HALF_LENGTH}; sensors stay within {@code SENSOR_X_SPAN} of the centre and see at most
+ * {@code 2 * HALF_LENGTH}; sensors stay within {@code SENSOR_X_SPAN / 2} of the centre and see at most
  * {@link #MAX_RANGE} metres, so nobody ever sees an object wrap.
  *
  * <p>The layout depends on the seed only, drawn with {@link Random} (whose algorithm is specified), so
