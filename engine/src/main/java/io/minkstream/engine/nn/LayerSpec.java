@@ -169,8 +169,11 @@ public final class LayerSpec {
      * How far along {@code axis} this layer reads, in coordinate units of the network input:
      * {@code [min, max]} of (input coordinate - output coordinate) over its offsets. A forward
      * convolution reads {@code o + step * dilation * tsIn}; a transposed one {@code o - step *
-     * dilation * tsOut}. {@code max <= 0} means the layer is causal on that axis. Global pooling and
-     * instance norm read the whole batch: {@code [UNBOUNDED_PAST, UNBOUNDED_FUTURE]}.
+     * dilation * tsOut}. A forward layer with stride s > 1 on the axis also creates its output row
+     * {@code floor(c / s) * s} from any input row c up to {@code (s - 1) * tsIn} later, so its max
+     * is at least that (a row may appear when a later frame arrives, even under a causal kernel).
+     * {@code max <= 0} means the layer is causal on that axis. Global pooling and instance norm read
+     * the whole batch: {@code [UNBOUNDED_PAST, UNBOUNDED_FUTURE]}.
      */
     public int[] temporalReach(int axis) {
         if (axis < 0 || (inTensorStride != null && axis >= inTensorStride.length)) {
@@ -191,6 +194,7 @@ public final class LayerSpec {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
+        if (!transposed && stride != null) hi = Math.max(hi, (stride[axis] - 1) * inTensorStride[axis]);
         return new int[] {lo, hi};
     }
 

@@ -37,6 +37,11 @@ import java.util.Map;
  *
  * <p>A batch_norm whose only consumer is an activation runs fused with it, in one pass
  * ({@link NormalizationLayer#fusedWith}); {@link #layers()} then shows one node carrying both specs.
+ *
+ * <p>A network is immutable and may be shared by threads. All tensors of one forward pass live on
+ * the input's coordinate manager, so a manager reused across calls (a sliding window) reuses its
+ * coordinate and kernel maps; the network input should be the first map registered at its tensor
+ * stride, so that transposed layers return exactly to its coordinates (U-Net skips).
  */
 public final class Network {
     private final NetworkSpec spec;

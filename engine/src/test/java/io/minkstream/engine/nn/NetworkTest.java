@@ -311,6 +311,15 @@ class NetworkTest {
         assertThat(lookAhead.temporalReach(1)).containsExactly(-2, 2);
         assertThat(lookAhead.cumulativeTemporalReach(1)).containsExactly(-3, 3);
 
+        NetworkSpec strided = NetworkSpec.parse("""
+                {"dimension": 2, "in_channels": 1, "layers": [
+                  {"name": "down", "type": "conv", "out_channels": 2, "kernel": {"type": "hybrid", "axes": ["cube:3", "causal:2"]}, "stride": [2, 2]},
+                  {"name": "pool", "type": "sum_pool", "kernel_size": [1, 1], "stride": [1, 3]}
+                ]}""");
+        assertThat(strided.layer("down").temporalReach(1)).as("a causal kernel, but row floor(t/2)*2 appears with frame t+1").containsExactly(-1, 1);
+        assertThat(strided.layer("pool").temporalReach(1)).as("stride 3 at tensor stride 2").containsExactly(0, 4);
+        assertThat(strided.cumulativeTemporalReach(1)).containsExactly(-1, 5);
+
         NetworkSpec global = NetworkSpec.parse("""
                 {"dimension": 2, "in_channels": 1, "layers": [
                   {"name": "c", "type": "conv", "out_channels": 2, "kernel": {"type": "hybrid", "axes": ["cube:3", "causal:2"]}},
