@@ -6,73 +6,306 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Output-stationary convolution with the Vector API. Output channels are processed in blocks of
- * four 256-bit vectors (32 floats) held in registers while all pairs of the row stream past: per
- * input channel one broadcast feeds four FMAs against one weight row, which is what keeps the
- * loop near the FMA ports instead of the load ports. Remaining channels go one vector at a time,
- * and a masked vector covers the tail. The three loops differ only in block width; unrolled by
- * hand because C2 keeps vectors in registers only as named locals.
+ * Tiled convolution with the Vector API (the preferred species: 512-bit where the JVM uses
+ * AVX-512). Output rows are taken in tiles of {@link #TILE_ROWS}; a tile's pairs are grouped by
+ * kernel offset (a counting sort of the CSR slice), and for each offset the pairs stream through
+ * register tiles of several output rows x several vectors of output channels (8 x 2 or 4 x 4
+ * vectors, 16 accumulators): per input channel each weight vector is loaded once and feeds one FMA
+ * per row of the register tile. A row-at-a-time loop loads every weight for a single FMA, so it
+ * runs at the speed of L2, not of the FMA units. The tile's output rows (64 KiB for C = 32) stay in
+ * L2 while all offsets add into them; one offset's weights stay in L1 while its pairs stream past.
+ *
+ * <p>Each output row is still summed in MinkowskiEngine's k order (offsets ascending, input
+ * channels ascending within an offset, one FMA chain per output value), whatever the tile
+ * boundaries or thread count, so the result is deterministic and the same as a row-at-a-time loop.
  */
 final class VectorConvolutionKernel implements ConvolutionKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Output rows per tile: 512 x 32 floats = 64 KiB of accumulators, well inside L2. */
+    static final int TILE_ROWS = 512;
 
     @Override
     public void convolve(float[] in, int cIn, float[] w, int cOut, float[] bias, KernelMap map, float[] out, int from, int to) {
+        int kernelVolume = map.kernelVolume();
         int[] start = map.outStart();
         int[] ks = map.kernelIndex();
         int[] rows = map.inRow();
-        int kStride = cIn * cOut;
-        for (int o = from; o < to; o++) {
-            int p0 = start[o];
-            int p1 = start[o + 1];
-            int ob = o * cOut;
-            int c = 0;
-            for (; c + 4 * L <= cOut; c += 4 * L) {
-                FloatVector a0 = init(bias, c), a1 = init(bias, c + L), a2 = init(bias, c + 2 * L), a3 = init(bias, c + 3 * L);
-                for (int p = p0; p < p1; p++) {
-                    int ib = rows[p] * cIn;
-                    int wb = ks[p] * kStride + c;
-                    for (int ci = 0; ci < cIn; ci++, wb += cOut) {
-                        FloatVector x = FloatVector.broadcast(S, in[ib + ci]);
-                        a0 = FloatVector.fromArray(S, w, wb).fma(x, a0);
-                        a1 = FloatVector.fromArray(S, w, wb + L).fma(x, a1);
-                        a2 = FloatVector.fromArray(S, w, wb + 2 * L).fma(x, a2);
-                        a3 = FloatVector.fromArray(S, w, wb + 3 * L).fma(x, a3);
-                    }
-                }
-                a0.intoArray(out, ob + c);
-                a1.intoArray(out, ob + c + L);
-                a2.intoArray(out, ob + c + 2 * L);
-                a3.intoArray(out, ob + c + 3 * L);
+        int[] offsetStart = new int[kernelVolume + 1];
+        int[] groupIn = new int[1024];
+        int[] groupOut = new int[1024];
+        for (int t0 = from; t0 < to; t0 += TILE_ROWS) {
+            int t1 = Math.min(to, t0 + TILE_ROWS);
+            int pairs = start[t1] - start[t0];
+            if (groupIn.length < pairs) {
+                groupIn = new int[Math.max(pairs, groupIn.length * 2)];
+                groupOut = new int[groupIn.length];
             }
-            for (; c + L <= cOut; c += L) {
-                FloatVector a0 = init(bias, c);
-                for (int p = p0; p < p1; p++) {
-                    int ib = rows[p] * cIn;
-                    int wb = ks[p] * kStride + c;
-                    for (int ci = 0; ci < cIn; ci++, wb += cOut) {
-                        a0 = FloatVector.fromArray(S, w, wb).fma(FloatVector.broadcast(S, in[ib + ci]), a0);
-                    }
+            groupByOffset(start, ks, rows, t0, t1, cIn, cOut, offsetStart, groupIn, groupOut);
+            initialise(out, cOut, bias, t0, t1);
+            for (int k = 0; k < kernelVolume; k++) {
+                int g0 = offsetStart[k];
+                int g1 = offsetStart[k + 1];
+                if (g0 == g1) continue;
+                int wk = k * cIn * cOut;
+                int c = 0;
+                for (; c + 4 * L <= cOut; c += 4 * L) {
+                    int j = rows4x4(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, g0, g1);
+                    rows1x4(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
                 }
-                a0.intoArray(out, ob + c);
-            }
-            if (c < cOut) {
-                VectorMask<Float> m = S.indexInRange(c, cOut);
-                FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c, m);
-                for (int p = p0; p < p1; p++) {
-                    int ib = rows[p] * cIn;
-                    int wb = ks[p] * kStride + c;
-                    for (int ci = 0; ci < cIn; ci++, wb += cOut) {
-                        a0 = FloatVector.fromArray(S, w, wb, m).fma(FloatVector.broadcast(S, in[ib + ci]), a0);
-                    }
+                for (; c + 2 * L <= cOut; c += 2 * L) {
+                    int j = rows8x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, g0, g1);
+                    j = rows4x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
+                    rows1x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
                 }
-                a0.intoArray(out, ob + c, m);
+                for (; c < cOut; c += L) {
+                    oneMaskedColumn(in, cIn, w, wk + c, cOut, out, c, S.indexInRange(c, cOut), groupIn, groupOut, g0, g1);
+                }
             }
         }
     }
 
-    private static FloatVector init(float[] bias, int c) {
-        return bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, c);
+    /**
+     * Counting sort of the tile's pairs by kernel offset; within an offset, pairs keep ascending
+     * output rows. Stores input rows as {@code row * cIn} and output rows as {@code row * cOut}.
+     */
+    private static void groupByOffset(int[] start, int[] ks, int[] rows, int t0, int t1, int cIn, int cOut, int[] offsetStart,
+                                      int[] groupIn, int[] groupOut) {
+        java.util.Arrays.fill(offsetStart, 0);
+        int p0 = start[t0];
+        int p1 = start[t1];
+        for (int p = p0; p < p1; p++) offsetStart[ks[p] + 1]++;
+        for (int k = 1; k < offsetStart.length; k++) offsetStart[k] += offsetStart[k - 1];
+        for (int o = t0; o < t1; o++) {
+            int ob = o * cOut;
+            for (int p = start[o], e = start[o + 1]; p < e; p++) {
+                int j = offsetStart[ks[p]]++;
+                groupIn[j] = rows[p] * cIn;
+                groupOut[j] = ob;
+            }
+        }
+        // The scatter advanced each start to the next offset's; shift back.
+        for (int k = offsetStart.length - 1; k > 0; k--) offsetStart[k] = offsetStart[k - 1];
+        offsetStart[0] = 0;
+    }
+
+    private static void initialise(float[] out, int cOut, float[] bias, int t0, int t1) {
+        if (bias == null) {
+            java.util.Arrays.fill(out, t0 * cOut, t1 * cOut, 0f);
+            return;
+        }
+        for (int o = t0; o < t1; o++) System.arraycopy(bias, 0, out, o * cOut, cOut);
+    }
+
+    /** Register tile of 8 pairs x 2 vectors; returns the first pair it left. */
+    private static int rows8x2(float[] in, int cIn, float[] w, int wb, int cOut, float[] out, int c, int[] groupIn, int[] groupOut, int j, int g1) {
+        for (; j + 8 <= g1; j += 8) {
+            int i0 = groupIn[j], i1 = groupIn[j + 1], i2 = groupIn[j + 2], i3 = groupIn[j + 3], i4 = groupIn[j + 4], i5 = groupIn[j + 5], i6 = groupIn[j + 6], i7 = groupIn[j + 7];
+            int o0 = groupOut[j] + c, o1 = groupOut[j + 1] + c, o2 = groupOut[j + 2] + c, o3 = groupOut[j + 3] + c, o4 = groupOut[j + 4] + c, o5 = groupOut[j + 5] + c, o6 = groupOut[j + 6] + c, o7 = groupOut[j + 7] + c;
+            FloatVector a00 = FloatVector.fromArray(S, out, o0), a01 = FloatVector.fromArray(S, out, o0 + L);
+            FloatVector a10 = FloatVector.fromArray(S, out, o1), a11 = FloatVector.fromArray(S, out, o1 + L);
+            FloatVector a20 = FloatVector.fromArray(S, out, o2), a21 = FloatVector.fromArray(S, out, o2 + L);
+            FloatVector a30 = FloatVector.fromArray(S, out, o3), a31 = FloatVector.fromArray(S, out, o3 + L);
+            FloatVector a40 = FloatVector.fromArray(S, out, o4), a41 = FloatVector.fromArray(S, out, o4 + L);
+            FloatVector a50 = FloatVector.fromArray(S, out, o5), a51 = FloatVector.fromArray(S, out, o5 + L);
+            FloatVector a60 = FloatVector.fromArray(S, out, o6), a61 = FloatVector.fromArray(S, out, o6 + L);
+            FloatVector a70 = FloatVector.fromArray(S, out, o7), a71 = FloatVector.fromArray(S, out, o7 + L);
+            for (int ci = 0, wi = wb; ci < cIn; ci++, wi += cOut) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                FloatVector x = FloatVector.broadcast(S, in[i0 + ci]);
+                a00 = w0.fma(x, a00);
+                a01 = w1.fma(x, a01);
+                x = FloatVector.broadcast(S, in[i1 + ci]);
+                a10 = w0.fma(x, a10);
+                a11 = w1.fma(x, a11);
+                x = FloatVector.broadcast(S, in[i2 + ci]);
+                a20 = w0.fma(x, a20);
+                a21 = w1.fma(x, a21);
+                x = FloatVector.broadcast(S, in[i3 + ci]);
+                a30 = w0.fma(x, a30);
+                a31 = w1.fma(x, a31);
+                x = FloatVector.broadcast(S, in[i4 + ci]);
+                a40 = w0.fma(x, a40);
+                a41 = w1.fma(x, a41);
+                x = FloatVector.broadcast(S, in[i5 + ci]);
+                a50 = w0.fma(x, a50);
+                a51 = w1.fma(x, a51);
+                x = FloatVector.broadcast(S, in[i6 + ci]);
+                a60 = w0.fma(x, a60);
+                a61 = w1.fma(x, a61);
+                x = FloatVector.broadcast(S, in[i7 + ci]);
+                a70 = w0.fma(x, a70);
+                a71 = w1.fma(x, a71);
+            }
+            a00.intoArray(out, o0);
+            a01.intoArray(out, o0 + L);
+            a10.intoArray(out, o1);
+            a11.intoArray(out, o1 + L);
+            a20.intoArray(out, o2);
+            a21.intoArray(out, o2 + L);
+            a30.intoArray(out, o3);
+            a31.intoArray(out, o3 + L);
+            a40.intoArray(out, o4);
+            a41.intoArray(out, o4 + L);
+            a50.intoArray(out, o5);
+            a51.intoArray(out, o5 + L);
+            a60.intoArray(out, o6);
+            a61.intoArray(out, o6 + L);
+            a70.intoArray(out, o7);
+            a71.intoArray(out, o7 + L);
+        }
+        return j;
+    }
+
+    /** Register tile of 4 pairs x 2 vectors; returns the first pair it left. */
+    private static int rows4x2(float[] in, int cIn, float[] w, int wb, int cOut, float[] out, int c, int[] groupIn, int[] groupOut, int j, int g1) {
+        for (; j + 4 <= g1; j += 4) {
+            int i0 = groupIn[j], i1 = groupIn[j + 1], i2 = groupIn[j + 2], i3 = groupIn[j + 3];
+            int o0 = groupOut[j] + c, o1 = groupOut[j + 1] + c, o2 = groupOut[j + 2] + c, o3 = groupOut[j + 3] + c;
+            FloatVector a00 = FloatVector.fromArray(S, out, o0), a01 = FloatVector.fromArray(S, out, o0 + L);
+            FloatVector a10 = FloatVector.fromArray(S, out, o1), a11 = FloatVector.fromArray(S, out, o1 + L);
+            FloatVector a20 = FloatVector.fromArray(S, out, o2), a21 = FloatVector.fromArray(S, out, o2 + L);
+            FloatVector a30 = FloatVector.fromArray(S, out, o3), a31 = FloatVector.fromArray(S, out, o3 + L);
+            for (int ci = 0, wi = wb; ci < cIn; ci++, wi += cOut) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                FloatVector x = FloatVector.broadcast(S, in[i0 + ci]);
+                a00 = w0.fma(x, a00);
+                a01 = w1.fma(x, a01);
+                x = FloatVector.broadcast(S, in[i1 + ci]);
+                a10 = w0.fma(x, a10);
+                a11 = w1.fma(x, a11);
+                x = FloatVector.broadcast(S, in[i2 + ci]);
+                a20 = w0.fma(x, a20);
+                a21 = w1.fma(x, a21);
+                x = FloatVector.broadcast(S, in[i3 + ci]);
+                a30 = w0.fma(x, a30);
+                a31 = w1.fma(x, a31);
+            }
+            a00.intoArray(out, o0);
+            a01.intoArray(out, o0 + L);
+            a10.intoArray(out, o1);
+            a11.intoArray(out, o1 + L);
+            a20.intoArray(out, o2);
+            a21.intoArray(out, o2 + L);
+            a30.intoArray(out, o3);
+            a31.intoArray(out, o3 + L);
+        }
+        return j;
+    }
+
+    /** Register tile of 1 pairs x 2 vectors; returns the first pair it left. */
+    private static int rows1x2(float[] in, int cIn, float[] w, int wb, int cOut, float[] out, int c, int[] groupIn, int[] groupOut, int j, int g1) {
+        for (; j + 1 <= g1; j += 1) {
+            int i0 = groupIn[j];
+            int o0 = groupOut[j] + c;
+            FloatVector a00 = FloatVector.fromArray(S, out, o0), a01 = FloatVector.fromArray(S, out, o0 + L);
+            for (int ci = 0, wi = wb; ci < cIn; ci++, wi += cOut) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                FloatVector x = FloatVector.broadcast(S, in[i0 + ci]);
+                a00 = w0.fma(x, a00);
+                a01 = w1.fma(x, a01);
+            }
+            a00.intoArray(out, o0);
+            a01.intoArray(out, o0 + L);
+        }
+        return j;
+    }
+
+    /** Register tile of 4 pairs x 4 vectors; returns the first pair it left. */
+    private static int rows4x4(float[] in, int cIn, float[] w, int wb, int cOut, float[] out, int c, int[] groupIn, int[] groupOut, int j, int g1) {
+        for (; j + 4 <= g1; j += 4) {
+            int i0 = groupIn[j], i1 = groupIn[j + 1], i2 = groupIn[j + 2], i3 = groupIn[j + 3];
+            int o0 = groupOut[j] + c, o1 = groupOut[j + 1] + c, o2 = groupOut[j + 2] + c, o3 = groupOut[j + 3] + c;
+            FloatVector a00 = FloatVector.fromArray(S, out, o0), a01 = FloatVector.fromArray(S, out, o0 + L), a02 = FloatVector.fromArray(S, out, o0 + 2 * L), a03 = FloatVector.fromArray(S, out, o0 + 3 * L);
+            FloatVector a10 = FloatVector.fromArray(S, out, o1), a11 = FloatVector.fromArray(S, out, o1 + L), a12 = FloatVector.fromArray(S, out, o1 + 2 * L), a13 = FloatVector.fromArray(S, out, o1 + 3 * L);
+            FloatVector a20 = FloatVector.fromArray(S, out, o2), a21 = FloatVector.fromArray(S, out, o2 + L), a22 = FloatVector.fromArray(S, out, o2 + 2 * L), a23 = FloatVector.fromArray(S, out, o2 + 3 * L);
+            FloatVector a30 = FloatVector.fromArray(S, out, o3), a31 = FloatVector.fromArray(S, out, o3 + L), a32 = FloatVector.fromArray(S, out, o3 + 2 * L), a33 = FloatVector.fromArray(S, out, o3 + 3 * L);
+            for (int ci = 0, wi = wb; ci < cIn; ci++, wi += cOut) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+                FloatVector x = FloatVector.broadcast(S, in[i0 + ci]);
+                a00 = w0.fma(x, a00);
+                a01 = w1.fma(x, a01);
+                a02 = w2.fma(x, a02);
+                a03 = w3.fma(x, a03);
+                x = FloatVector.broadcast(S, in[i1 + ci]);
+                a10 = w0.fma(x, a10);
+                a11 = w1.fma(x, a11);
+                a12 = w2.fma(x, a12);
+                a13 = w3.fma(x, a13);
+                x = FloatVector.broadcast(S, in[i2 + ci]);
+                a20 = w0.fma(x, a20);
+                a21 = w1.fma(x, a21);
+                a22 = w2.fma(x, a22);
+                a23 = w3.fma(x, a23);
+                x = FloatVector.broadcast(S, in[i3 + ci]);
+                a30 = w0.fma(x, a30);
+                a31 = w1.fma(x, a31);
+                a32 = w2.fma(x, a32);
+                a33 = w3.fma(x, a33);
+            }
+            a00.intoArray(out, o0);
+            a01.intoArray(out, o0 + L);
+            a02.intoArray(out, o0 + 2 * L);
+            a03.intoArray(out, o0 + 3 * L);
+            a10.intoArray(out, o1);
+            a11.intoArray(out, o1 + L);
+            a12.intoArray(out, o1 + 2 * L);
+            a13.intoArray(out, o1 + 3 * L);
+            a20.intoArray(out, o2);
+            a21.intoArray(out, o2 + L);
+            a22.intoArray(out, o2 + 2 * L);
+            a23.intoArray(out, o2 + 3 * L);
+            a30.intoArray(out, o3);
+            a31.intoArray(out, o3 + L);
+            a32.intoArray(out, o3 + 2 * L);
+            a33.intoArray(out, o3 + 3 * L);
+        }
+        return j;
+    }
+
+    /** Register tile of 1 pairs x 4 vectors; returns the first pair it left. */
+    private static int rows1x4(float[] in, int cIn, float[] w, int wb, int cOut, float[] out, int c, int[] groupIn, int[] groupOut, int j, int g1) {
+        for (; j + 1 <= g1; j += 1) {
+            int i0 = groupIn[j];
+            int o0 = groupOut[j] + c;
+            FloatVector a00 = FloatVector.fromArray(S, out, o0), a01 = FloatVector.fromArray(S, out, o0 + L), a02 = FloatVector.fromArray(S, out, o0 + 2 * L), a03 = FloatVector.fromArray(S, out, o0 + 3 * L);
+            for (int ci = 0, wi = wb; ci < cIn; ci++, wi += cOut) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, w, wi + 3 * L);
+                FloatVector x = FloatVector.broadcast(S, in[i0 + ci]);
+                a00 = w0.fma(x, a00);
+                a01 = w1.fma(x, a01);
+                a02 = w2.fma(x, a02);
+                a03 = w3.fma(x, a03);
+            }
+            a00.intoArray(out, o0);
+            a01.intoArray(out, o0 + L);
+            a02.intoArray(out, o0 + 2 * L);
+            a03.intoArray(out, o0 + 3 * L);
+        }
+        return j;
+    }
+
+
+    /** As {@link #rows4x2} for the last {@code <= L} output channels, one pair at a time. */
+    private static void oneMaskedColumn(float[] in, int cIn, float[] w, int wb, int cOut, float[] out, int c, VectorMask<Float> m,
+                                        int[] groupIn, int[] groupOut, int g0, int g1) {
+        for (int j = g0; j < g1; j++) {
+            int i0 = groupIn[j];
+            int o0 = groupOut[j] + c;
+            FloatVector a = FloatVector.fromArray(S, out, o0, m);
+            for (int ci = 0, wi = wb; ci < cIn; ci++, wi += cOut) {
+                a = FloatVector.fromArray(S, w, wi, m).fma(FloatVector.broadcast(S, in[i0 + ci]), a);
+            }
+            a.intoArray(out, o0, m);
+        }
     }
 }
