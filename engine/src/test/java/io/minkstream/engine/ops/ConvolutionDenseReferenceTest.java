@@ -118,6 +118,16 @@ class ConvolutionDenseReferenceTest {
         checkConvolution("cube k=2", x, KernelRegion.hyperCube(d, 2), cube(fill(d, 2)), fill(d, 1), fill(d, 1), cOut, false, rnd);
     }
 
+    /** Thousands of rows (several 512-row output tiles) and output widths that reach every register tile and the masked tail. */
+    @ParameterizedTest(name = "Cin={0} Cout={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"5,70", "3,100", "16,48", "7,17"})
+    void largeTensorWithWideOutputs(int cIn, int cOut) {
+        Random rnd = new Random(2500L + cOut);
+        SparseTensor x = SparseGrids.tensor(manager(3), rnd, new int[] {0, 1}, -8, 8, 0.35, fill(3, 1), cIn);
+        assertThat(x.size()).isGreaterThan(3 * 512);
+        checkConvolution("large cube k=3", x, KernelRegion.hyperCube(3, 3), cube(3, 3, 3), fill(3, 1), fill(3, 1), cOut, true, rnd);
+    }
+
     @ParameterizedTest(name = "D={0}")
     @MethodSource("dimensions")
     void hyperCrossOfSizeThreeAndFive(int d) {
