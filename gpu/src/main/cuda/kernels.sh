@@ -55,6 +55,13 @@ case "$mode" in
             exit 0
         fi
         rm -rf "$out" "$stamp"
+        recorded="$(sed -n 's/.* with nvcc \([0-9.]*\);.*/\1/p' "$committed/SOURCES.sha256")"
+        installed="$("$nvcc" --version | sed -n 's/.*release \([0-9.]*\), V\([0-9.]*\).*/\2/p')"
+        if [[ "$recorded" != "$installed" ]]; then
+            echo "WARNING: the committed kernels come from nvcc $recorded, this is nvcc $installed: bytes would differ," \
+                 "so the check is skipped (KernelSourcesFreshnessTest still compares source hashes)" >&2
+            exit 0
+        fi
         generate "$out"
         if ! diff -r -q "$out" "$committed"; then
             echo "The committed kernels in gpu/src/main/resources/kernels differ from what $nvcc generates from gpu/src/main/cuda." >&2

@@ -14,6 +14,7 @@
 //   'L' u16 len <name> u32 grid[3] u32 block[3] u32 nargs {u8 type u64 bits}*
 //        type 'P' pointer (0 or inside a live allocation), 'I' int32, 'F' float32 bits, 'J' int64
 //   'K'                                 -> u32 count {u16 len <name>}*   (the kernels it knows)
+//   'C'                                 -> u32 count {u16 len <name> u64 launches}*   (launches so far)
 //   'Q'                                 -> exits 0
 #include "cuda_emulation.h"
 
@@ -44,6 +45,7 @@ struct LaunchError : std::runtime_error {
 };
 
 std::map<uintptr_t, size_t> g_allocations;  // address -> bytes
+std::map<std::string, uint64_t> g_launches;  // kernel -> launches
 
 // Throws unless [address, address + bytes) lies inside one live allocation.
 void check_range(uint64_t address, uint64_t bytes, const std::string& what) {
@@ -237,6 +239,7 @@ int main(int argc, char** argv) {
                     if (it == registry.end()) throw LaunchError("no kernel named " + name);
                     if (static_cast<uint64_t>(g[0]) * g[1] * g[2] == 0) throw LaunchError(name + ": empty grid");
                     it->second(dim3(g[0], g[1], g[2]), dim3(b[0], b[1], b[2]), args);
+                    g_launches[name]++;
                     reply_ok();
                     break;
                 }
@@ -246,6 +249,16 @@ int main(int argc, char** argv) {
                     for (const auto& entry : registry) {
                         write_value<uint16_t>(static_cast<uint16_t>(entry.first.size()));
                         write_exact(entry.first.data(), entry.first.size());
+                    }
+                    break;
+                }
+                case 'C': {
+                    reply_ok();
+                    write_value<uint32_t>(static_cast<uint32_t>(g_launches.size()));
+                    for (const auto& entry : g_launches) {
+                        write_value<uint16_t>(static_cast<uint16_t>(entry.first.size()));
+                        write_exact(entry.first.data(), entry.first.size());
+                        write_value<uint64_t>(entry.second);
                     }
                     break;
                 }

@@ -76,15 +76,22 @@ class CudaKernelEmulationTest {
             oracle.ifPresent(root -> scenarios.addAll(KernelScenarios.oracle(root, run.oracleCases())));
             scenarios.addAll(KernelScenarios.random(run.randomScale()));
             CudaBackend[] backend = new CudaBackend[1];
+            EmulatedDevice[] device = new EmulatedDevice[1];
             List<DynamicNode> tests = new ArrayList<>();
             for (KernelScenarios.Scenario s : scenarios) {
                 tests.add(DynamicTest.dynamicTest(s.name(), () -> {
-                    if (backend[0] == null) backend[0] = open(run);
+                    if (backend[0] == null) backend[0] = open(run, device);
                     s.check().run(backend[0], cpu);
                 }));
             }
+            tests.add(DynamicTest.dynamicTest("launched every kernel", () -> {
+                if (backend[0] == null) backend[0] = open(run, device);
+                java.util.Map<String, Long> counts = device[0].launchCounts();
+                List<String> never = Arrays.stream(Kernel.values()).map(Kernel::symbol).filter(k -> !counts.containsKey(k)).toList();
+                assertEquals(List.of(), never, "kernels this run never launched (launch counts " + counts + ")");
+            }));
             tests.add(DynamicTest.dynamicTest("frees all device memory and exits without sanitizer reports", () -> {
-                if (backend[0] == null) backend[0] = open(run);
+                if (backend[0] == null) backend[0] = open(run, device);
                 CudaBackend b = backend[0];
                 b.clearDeviceCaches();
                 assertEquals(0, b.deviceBuffersInUse(), "device buffers still in use after the caches were cleared");
@@ -94,10 +101,11 @@ class CudaKernelEmulationTest {
         });
     }
 
-    private static CudaBackend open(Run run) {
+    private static CudaBackend open(Run run, EmulatedDevice[] device) {
         CudaBackendOptions options = CudaBackendOptions.defaults().withCpuThreads(1).withMaxBlocks(run.maxBlocks())
                 .withPoolSizeClasses(!run.exactBuffers());
-        return CudaBackend.on(new EmulatedDevice(run.build(), run.hostThreads()), options);
+        device[0] = new EmulatedDevice(run.build(), run.hostThreads());
+        return CudaBackend.on(device[0], options);
     }
 
     @Test

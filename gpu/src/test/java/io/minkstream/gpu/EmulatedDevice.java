@@ -201,6 +201,25 @@ final class EmulatedDevice implements Device {
     public void synchronize() {
     }
 
+    /** Launches per kernel so far, as the server counted them. */
+    java.util.Map<String, Long> launchCounts() {
+        send(request('C', 0));
+        status("launch counts");
+        try {
+            int n = Integer.reverseBytes(in.readInt());
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                int len = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+                byte[] b = new byte[len];
+                in.readFully(b);
+                counts.put(new String(b, StandardCharsets.US_ASCII), Long.reverseBytes(in.readLong()));
+            }
+            return counts;
+        } catch (IOException e) {
+            throw lost("launch counts", e);
+        }
+    }
+
     /** Kills the emulator, as a GPU that falls off the bus: every later call fails. */
     void kill() {
         process.destroyForcibly();

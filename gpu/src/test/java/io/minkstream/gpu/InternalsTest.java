@@ -99,6 +99,14 @@ class InternalsTest {
         assertNull(KeyPacking.ofRanges(new long[] {0, 0}, new long[] {0, Integer.MAX_VALUE + 1L}), "outside int");
     }
 
+    /** The kernels take PoolMode and Activation.Kind as ordinals (MS_POOL_*, MS_ACT_* in minkstream_cuda.h). */
+    @Test
+    void engineEnumsKeepTheOrderTheKernelsAssume() {
+        Assertions.assertThat(io.minkstream.engine.backend.PoolMode.values()).extracting(Enum::name).containsExactly("MAX", "AVG", "SUM");
+        Assertions.assertThat(io.minkstream.engine.backend.Activation.Kind.values()).extracting(Enum::name)
+                .containsExactly("IDENTITY", "RELU", "LEAKY_RELU", "ELU", "SIGMOID", "TANH", "GELU");
+    }
+
     @Test
     void launchArgumentsAreCheckedAgainstTheKernelSignature() {
         KernelArgs ok = new KernelArgs().ptr(null).ptr(null).i32(16);
