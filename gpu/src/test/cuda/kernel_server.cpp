@@ -16,35 +16,16 @@
 //   'K'                                 -> u32 count {u16 len <name>}*   (the kernels it knows)
 //   'C'                                 -> u32 count {u16 len <name> u64 launches}*   (launches so far)
 //   'Q'                                 -> exits 0
-#include "cuda_emulation.h"
+#include "kernel_registry.h"
 
-#include "coordinate_hash.cu"
-#include "kernel_map.cu"
-#include "convolution.cu"
-#include "pooling.cu"
-#include "pointwise.cu"
-
-#include <bit>
 #include <cinttypes>
-#include <map>
-#include <stdexcept>
-#include <string>
-#include <tuple>
-#include <type_traits>
-#include <utility>
 
 namespace {
 
-struct Arg {
-    char type;
-    uint64_t bits;
-};
+using registry::Arg;
+using registry::LaunchError;
 
-struct LaunchError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-std::map<uintptr_t, size_t> g_allocations;  // address -> bytes
+std::map<uintptr_t, size_t> g_allocations;   // address -> bytes
 std::map<std::string, uint64_t> g_launches;  // kernel -> launches
 
 // Throws unless [address, address + bytes) lies inside one live allocation.
@@ -58,81 +39,6 @@ void check_range(uint64_t address, uint64_t bytes, const std::string& what) {
     std::snprintf(msg, sizeof msg, "%s: address 0x%" PRIx64 " (+%" PRIu64 " bytes) is not inside a live allocation",
                   what.c_str(), address, bytes);
     throw LaunchError(msg);
-}
-
-template <class T>
-T convert(const Arg& a, const std::string& kernel, size_t index) {
-    auto mismatch = [&](const char* expected) {
-        char msg[200];
-        std::snprintf(msg, sizeof msg, "%s: argument %zu has type '%c', the kernel expects %s", kernel.c_str(), index,
-                      a.type, expected);
-        return LaunchError(msg);
-    };
-    if constexpr (std::is_pointer_v<T>) {
-        if (a.type != 'P') throw mismatch("a pointer ('P')");
-        if (a.bits != 0) check_range(a.bits, 1, kernel + " argument " + std::to_string(index));
-        return reinterpret_cast<T>(static_cast<uintptr_t>(a.bits));
-    } else if constexpr (std::is_same_v<T, float>) {
-        if (a.type != 'F') throw mismatch("a float ('F')");
-        return std::bit_cast<float>(static_cast<uint32_t>(a.bits));
-    } else if constexpr (std::is_integral_v<T> && sizeof(T) == 4) {
-        if (a.type != 'I') throw mismatch("a 32-bit int ('I')");
-        return static_cast<T>(static_cast<int32_t>(a.bits));
-    } else if constexpr (std::is_integral_v<T> && sizeof(T) == 8) {
-        if (a.type != 'J') throw mismatch("a 64-bit int ('J')");
-        return static_cast<T>(a.bits);
-    } else {
-        static_assert(sizeof(T) == 0, "unsupported kernel parameter type");
-    }
-}
-
-using Invoker = std::function<void(dim3, dim3, const std::vector<Arg>&)>;
-
-template <class... P, size_t... I>
-std::tuple<P...> unpack(const std::vector<Arg>& args, const std::string& name, std::index_sequence<I...>) {
-    return std::tuple<P...>{convert<P>(args[I], name, I)...};
-}
-
-template <class... P>
-Invoker invoker(const std::string& name, void (*kernel)(P...)) {
-    return [name, kernel](dim3 grid, dim3 block, const std::vector<Arg>& args) {
-        if (args.size() != sizeof...(P)) {
-            throw LaunchError(name + ": " + std::to_string(args.size()) + " arguments given, the kernel takes " +
-                              std::to_string(sizeof...(P)));
-        }
-        std::tuple<P...> values = unpack<P...>(args, name, std::index_sequence_for<P...>{});
-        emu::launch(grid, block, [&values, kernel] { std::apply(kernel, values); });
-    };
-}
-
-std::map<std::string, Invoker> kernels() {
-    std::map<std::string, Invoker> k;
-#define MS_REGISTER(fn) k[#fn] = invoker(#fn, &fn)
-    MS_REGISTER(coordinate_hash_clear);
-    MS_REGISTER(coordinate_hash_insert);
-    MS_REGISTER(coordinate_hash_lookup);
-    MS_REGISTER(coordinate_first_occurrence);
-    MS_REGISTER(coordinate_compact);
-    MS_REGISTER(kernel_map_lookup);
-    MS_REGISTER(kernel_map_count);
-    MS_REGISTER(kernel_map_fill);
-    MS_REGISTER(kernel_map_offset_flags);
-    MS_REGISTER(kernel_map_offset_fill);
-    MS_REGISTER(kernel_map_offset_starts);
-    MS_REGISTER(scan_exclusive_tiles);
-    MS_REGISTER(scan_add_tile_offsets);
-    MS_REGISTER(coordinate_stride);
-    MS_REGISTER(coordinate_generate);
-    MS_REGISTER(convolution_init_output);
-    MS_REGISTER(convolution_fused);
-    MS_REGISTER(convolution_offset_batched);
-    MS_REGISTER(convolution_channelwise);
-    MS_REGISTER(pooling_rows);
-    MS_REGISTER(pooling_segments);
-    MS_REGISTER(scale_shift_activate);
-    MS_REGISTER(concatenate_columns);
-#undef MS_REGISTER
-    return k;
 }
 
 // ---- stdin/stdout framing ----
@@ -164,11 +70,12 @@ void reply_error(const std::string& message) {
 
 int main(int argc, char** argv) {
     emu::set_host_threads(argc > 1 ? std::atoi(argv[1]) : 1);
+    registry::check_pointer = [](uint64_t address, const std::string& what) { check_range(address, 1, what); };
     static char inBuffer[1 << 16];
     static char outBuffer[1 << 16];
     std::setvbuf(stdin, inBuffer, _IOFBF, sizeof inBuffer);
     std::setvbuf(stdout, outBuffer, _IOFBF, sizeof outBuffer);
-    const std::map<std::string, Invoker> registry = kernels();
+    const std::map<std::string, registry::TypedInvoker> kernels = registry::typed_kernels();
     while (true) {
         const uint8_t op = read_value<uint8_t>();
         try {
@@ -235,8 +142,8 @@ int main(int argc, char** argv) {
                         a.type = static_cast<char>(read_value<uint8_t>());
                         a.bits = read_value<uint64_t>();
                     }
-                    auto it = registry.find(name);
-                    if (it == registry.end()) throw LaunchError("no kernel named " + name);
+                    auto it = kernels.find(name);
+                    if (it == kernels.end()) throw LaunchError("no kernel named " + name);
                     if (static_cast<uint64_t>(g[0]) * g[1] * g[2] == 0) throw LaunchError(name + ": empty grid");
                     it->second(dim3(g[0], g[1], g[2]), dim3(b[0], b[1], b[2]), args);
                     g_launches[name]++;
@@ -245,8 +152,8 @@ int main(int argc, char** argv) {
                 }
                 case 'K': {
                     reply_ok();
-                    write_value<uint32_t>(static_cast<uint32_t>(registry.size()));
-                    for (const auto& entry : registry) {
+                    write_value<uint32_t>(static_cast<uint32_t>(kernels.size()));
+                    for (const auto& entry : kernels) {
                         write_value<uint16_t>(static_cast<uint16_t>(entry.first.size()));
                         write_exact(entry.first.data(), entry.first.size());
                     }
