@@ -21,6 +21,10 @@ public final class AvroTypes {
         return new AvroTypeInfo<>(SparseFeatureFrame.class);
     }
 
+    public static TypeInformation<SourcedSensorFrame> sourcedSensorFrame() {
+        return new AvroTypeInfo<>(SourcedSensorFrame.class);
+    }
+
     public static TypeInformation<RejectedFrame> rejectedFrame() {
         return new AvroTypeInfo<>(RejectedFrame.class);
     }

@@ -23,6 +23,7 @@ public final class CoordinateManager {
     private final Map<CoordinateKey, CoordinateMap> maps = new HashMap<>();
     private final Map<String, CoordinateKey> defaults = new HashMap<>();
     private final Map<KernelMapKey, KernelMap> kernelMaps = new LinkedHashMap<>();
+    private final Map<CoordinateKey, CoordinateKey> globals = new HashMap<>();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private int nextId;
@@ -78,7 +79,14 @@ public final class CoordinateManager {
         int[] floored = new int[src.size() * w];
         for (int p = 0; p < floored.length; p += w) {
             floored[p] = c[p];
-            for (int a = 1; a < w; a++) floored[p + a] = Math.floorDiv(c[p + a], outStride[a - 1]) * outStride[a - 1];
+            for (int a = 1; a < w; a++) {
+                long v = Math.floorDiv((long) c[p + a], outStride[a - 1]) * outStride[a - 1];
+                if (v != (int) v) {
+                    throw new IllegalArgumentException("coordinate " + c[p + a] + " (row " + p / w + ", axis " + (a - 1) + ") floors to " + v
+                            + " at tensor stride " + outStride[a - 1] + ", outside the int32 range");
+                }
+                floored[p + a] = (int) v;
+            }
         }
         return register(CoordinateMap.unique(floored, dimension, outStride, new int[src.size()]));
     }
@@ -108,8 +116,13 @@ public final class CoordinateManager {
         return register(CoordinateMap.unique(generated, dimension, outStride, new int[src.size() * k]));
     }
 
-    /** One row {@code [b, 0, ..., 0]} per batch index present, in first-seen order (tensor stride 0). */
+    /**
+     * One row {@code [b, 0, ..., 0]} per batch index present, in first-seen order (tensor stride 0);
+     * the same key for the same input, so repeated global pooling reuses its map.
+     */
     public synchronized CoordinateKey global(CoordinateKey in) {
+        CoordinateKey cached = globals.get(in);
+        if (cached != null) return cached;
         CoordinateMap src = map(in);
         int w = src.width();
         int[] rows = new int[src.size() * w];
@@ -117,6 +130,7 @@ public final class CoordinateManager {
         CoordinateMap m = CoordinateMap.unique(rows, dimension, new int[dimension], new int[src.size()]);
         CoordinateKey key = new CoordinateKey(nextId++, m.tensorStride());
         maps.put(key, m);
+        globals.put(in, key);
         return key;
     }
 
@@ -154,6 +168,9 @@ public final class CoordinateManager {
                 query[0] = src.coordinate(r, 0);
                 inRows[0][r] = r;
                 outRows[0][r] = dst.find(query, 0);
+                if (outRows[0][r] < 0) {
+                    throw new IllegalArgumentException("row " + r + " is in batch " + query[0] + ", which the global tensor " + out + " does not have");
+                }
             }
             return KernelMap.fromPerOffset(src.size(), dst.size(), inRows, outRows);
         });

@@ -15,6 +15,7 @@ public final class SparseQuantizer {
     private final long seed;
 
     public SparseQuantizer(float[] voxelSize, QuantizationMode mode, long seed) {
+        if (voxelSize.length == 0) throw new IllegalArgumentException("voxel size needs at least one axis");
         for (int a = 0; a < voxelSize.length; a++) {
             if (!(voxelSize[a] > 0f) || !Float.isFinite(voxelSize[a])) {
                 throw new IllegalArgumentException("voxel size on axis " + a + " must be positive and finite, got " + voxelSize[a]);
