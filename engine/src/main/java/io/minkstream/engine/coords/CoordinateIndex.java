@@ -13,8 +13,21 @@ interface CoordinateIndex {
     /**
      * For one query coordinate, the rows of {@code query + sign * offset_k} for every offset k,
      * written to {@code rows[k]} (-1 where absent). Offsets are K rows of D (spatial) values; the
-     * batch index is never offset. This is the kernel map's inner loop, so implementations avoid
-     * per-call allocation.
+     * batch index is never offset.
      */
     void findNeighbours(int[] query, int from, int[] offsets, int kernelVolume, int sign, int[] rows);
+
+    /**
+     * A search for these K offsets, prepared once and then run for many query rows: the kernel
+     * map's inner loop. The search keeps scratch state, so each thread prepares its own.
+     */
+    default NeighbourSearch prepare(int[] offsets, int kernelVolume, int sign) {
+        return (query, from, rows) -> findNeighbours(query, from, offsets, kernelVolume, sign, rows);
+    }
+
+    /** {@link #findNeighbours} with the offsets fixed. */
+    @FunctionalInterface
+    interface NeighbourSearch {
+        void find(int[] query, int from, int[] rows);
+    }
 }

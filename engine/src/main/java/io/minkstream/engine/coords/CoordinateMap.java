@@ -102,6 +102,11 @@ public final class CoordinateMap {
         index.findNeighbours(query, from, offsets, kernelVolume, sign, rows);
     }
 
+    /** The hash index itself, for the kernel map builder's prepared neighbour searches. */
+    CoordinateIndex index() {
+        return index;
+    }
+
     private void checkWidth(int length) {
         if (length != dimension + 1) {
             throw new IllegalArgumentException("coordinate has " + length + " values, expected 1 + D = " + (dimension + 1));
