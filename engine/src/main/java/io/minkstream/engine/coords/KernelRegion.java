@@ -79,6 +79,20 @@ public final class KernelRegion {
                 "HYBRID" + Arrays.toString(perAxis));
     }
 
+    /**
+     * The non-overlapping window {@code {0..s-1}} per axis from each output coordinate: where
+     * MinkowskiEngine's pooling with kernel size = stride reads (every input in exactly one window).
+     */
+    public static KernelRegion strideWindow(int[] stride) {
+        AxisShape[] shapes = new AxisShape[stride.length];
+        for (int a = 0; a < stride.length; a++) {
+            int[] steps = new int[stride[a]];
+            for (int i = 0; i < steps.length; i++) steps[i] = i;
+            shapes[a] = AxisShape.steps(steps);
+        }
+        return hybrid(shapes, fill(stride.length, 1));
+    }
+
     /** The offsets of each part in order, without repeats; all parts must share one dilation. */
     public static KernelRegion union(KernelRegion... parts) {
         int d = parts[0].dimension;

@@ -71,6 +71,16 @@ public final class ConvolutionLayer implements Layer {
         return stride.clone();
     }
 
+    /** The kernel, {@code [K][Cin][Cout]} ({@code [K][C]} for channelwise). Shared, do not modify. */
+    public float[] weights() {
+        return weights;
+    }
+
+    /** The bias, or null. Shared, do not modify. */
+    public float[] bias() {
+        return bias;
+    }
+
     @Override
     public int inChannels() {
         return inChannels;

@@ -40,6 +40,25 @@ public final class PoolingLayer implements Layer {
         return kind;
     }
 
+    public PoolMode mode() {
+        return mode;
+    }
+
+    /** Kernel size per axis, or null for global pooling. */
+    public int[] kernelSize() {
+        return kernelSize == null ? null : kernelSize.clone();
+    }
+
+    /** Stride per axis, or null for global pooling. */
+    public int[] stride() {
+        return stride == null ? null : stride.clone();
+    }
+
+    /** Dilation per axis, or null for global pooling and unpooling. */
+    public int[] dilation() {
+        return dilation == null ? null : dilation.clone();
+    }
+
     @Override
     public SparseTensor forward(SparseTensor x, Backend backend) {
         return switch (kind) {

@@ -1,6 +1,7 @@
 package io.minkstream.jobs.pipeline;
 
 import io.minkstream.operators.decode.DecodeOptions;
+import io.minkstream.operators.inference.DefaultInferenceFactory;
 import io.minkstream.operators.inference.DeviceSpec;
 import io.minkstream.operators.inference.ModelSource;
 import io.minkstream.operators.inference.MotionModel;
@@ -27,6 +28,7 @@ public final class JobOptions {
     public final ModelSource model;
     public final WindowMode windowMode;
     public final DeviceSpec device;
+    public final long cacheBudgetBytes;
     public final long outOfOrdernessMillis;
     public final boolean bounded;
     public final String transactionalIdPrefix;
@@ -44,6 +46,7 @@ public final class JobOptions {
         this.model = b.model;
         this.windowMode = b.windowMode;
         this.device = b.device;
+        this.cacheBudgetBytes = b.cacheBudgetBytes;
         if (b.outOfOrdernessMillis < 0) throw new IllegalArgumentException("out-of-orderness must be >= 0 ms, got " + b.outOfOrdernessMillis);
         this.outOfOrdernessMillis = b.outOfOrdernessMillis;
         this.bounded = b.bounded;
@@ -78,6 +81,7 @@ public final class JobOptions {
         private ModelSource model = MotionModel.source();
         private WindowMode windowMode = WindowMode.INCREMENTAL;
         private DeviceSpec device = new DeviceSpec("auto", 1);
+        private long cacheBudgetBytes = DefaultInferenceFactory.DEFAULT_CACHE_BUDGET_BYTES;
         private long outOfOrdernessMillis = 200;
         private boolean bounded;
         private String transactionalIdPrefix = "minkstream";
@@ -94,6 +98,8 @@ public final class JobOptions {
         public Builder model(ModelSource v) { model = v; return this; }
         public Builder windowMode(WindowMode v) { windowMode = v; return this; }
         public Builder device(DeviceSpec v) { device = v; return this; }
+        /** Memory for incremental windows' cached maps and activations, per subtask. */
+        public Builder cacheBudgetBytes(long v) { cacheBudgetBytes = v; return this; }
         public Builder outOfOrdernessMillis(long v) { outOfOrdernessMillis = v; return this; }
         /** Stop at the input's end offsets at start-up (tests, demo, replays) instead of running forever. */
         public Builder bounded(boolean v) { bounded = v; return this; }

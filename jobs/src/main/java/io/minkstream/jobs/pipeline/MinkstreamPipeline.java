@@ -59,7 +59,7 @@ public final class MinkstreamPipeline {
                 .assignTimestampsAndWatermarks(watermarks).uid("watermarks").name("event time")
                 .keyBy(f -> f.getFrame().getSensorId(), Types.STRING)
                 .process(new SpatioTemporalWindow(o.window, new Voxelizer(o.voxelizer),
-                        new DefaultInferenceFactory(o.model, o.device, o.windowMode)))
+                        new DefaultInferenceFactory(o.model, o.device, o.windowMode, o.cacheBudgetBytes)))
                 .returns(AvroTypes.sparseFeatureFrame())
                 .uid("window").name("spatio-temporal window: " + o.model.name());
         features.sinkTo(sink(o, o.outputTopic, "features", SingleObjectSerializationSchema.sparseFeatureFrames(),

@@ -14,10 +14,17 @@ import java.util.List;
 public final class RecomputeInference implements WindowInference {
     private final InferenceModel model;
     private final Backend backend;
+    private final int lookAhead;
 
     public RecomputeInference(InferenceModel model, Backend backend) {
         this.model = model;
         this.backend = backend;
+        this.lookAhead = IncrementalInference.lookAhead(model.network());
+    }
+
+    @Override
+    public int lookAhead() {
+        return lookAhead;
     }
 
     @Override
@@ -27,8 +34,13 @@ public final class RecomputeInference implements WindowInference {
         long start = System.nanoTime();
         SparseTensor y = model.network().forward(x, backend);
         long nanos = System.nanoTime() - start;
-        int newest = WindowTensor.timeOf(frames.get(frames.size() - 1), baseSequence);
-        return WindowResults.select(y, wholeWindow ? Integer.MIN_VALUE : newest, model.labelRule(), x.coordinateMap(), truthOf(frames), nanos);
+        int target = WindowTensor.timeOf(frames.get(frames.size() - 1), baseSequence) - lookAhead;
+        VoxelFrame targetFrame = null;
+        for (VoxelFrame f : frames) if (WindowTensor.timeOf(f, baseSequence) == target) targetFrame = f;
+        if (targetFrame == null) return null;
+        // With look-ahead, frames after the target are in the tensor only as its future context.
+        return WindowResults.select(y, wholeWindow ? Integer.MIN_VALUE : target, target, model.labelRule(), x.coordinateMap(), truthOf(frames), nanos)
+                .forSequence(targetFrame.sequence());
     }
 
     /** Ground truth per input row of the window tensor, or null when any frame lacks it. */

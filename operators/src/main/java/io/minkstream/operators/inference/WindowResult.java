@@ -1,12 +1,42 @@
 package io.minkstream.operators.inference;
 
+import java.util.Arrays;
+
 /**
- * The rows a window emits: coordinates (x, y, z, t per row), the network's features, the predicted
- * label per row (or null when the model has no label rule), and the ground truth per row (or null).
+ * The rows a window emits for frame {@code sequence}: coordinates (x, y, z, t per row), the
+ * network's features, the predicted label per row (or null when the model has no label rule), and
+ * the ground truth per row (or null).
  */
-public record WindowResult(int[] coords, float[] features, int channels, int[] labels, int[] truth, int tensorStride, long networkNanos) {
+public record WindowResult(long sequence, int[] coords, float[] features, int channels, int[] labels, int[] truth, int tensorStride, long networkNanos) {
 
     public int rows() {
         return coords.length / 4;
+    }
+
+    WindowResult forSequence(long s) {
+        return new WindowResult(s, coords, features, channels, labels, truth, tensorStride, networkNanos);
+    }
+
+    WindowResult withNanos(long nanos) {
+        return new WindowResult(sequence, coords, features, channels, labels, truth, tensorStride, nanos);
+    }
+
+    /** These rows followed by {@code more}'s (same channels). */
+    WindowResult append(WindowResult more) {
+        return new WindowResult(sequence, concat(coords, more.coords), concat(features, more.features), channels,
+                labels == null ? null : concat(labels, more.labels), truth == null || more.truth == null ? null : concat(truth, more.truth),
+                tensorStride, networkNanos + more.networkNanos);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 }

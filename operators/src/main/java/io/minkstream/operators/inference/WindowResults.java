@@ -8,24 +8,30 @@ final class WindowResults {
     private WindowResults() {
     }
 
+    /** No rows (the frame had no voxels inside the crop box). */
+    static WindowResult empty(long sequence, int channels, boolean labels, boolean truth) {
+        return new WindowResult(sequence, new int[0], new float[0], channels, labels ? new int[0] : null, truth ? new int[0] : null, 1, 0);
+    }
+
     /**
-     * @param onlyTime   emit rows whose time coordinate equals this, or all rows for {@code Integer.MIN_VALUE}
+     * @param fromTime   emit rows whose time coordinate is at least this
+     * @param toTime     and at most this
      * @param inputMap   the window tensor's coordinates, to find each output row's input voxel
      * @param inputTruth ground truth per input row, or null
      */
-    static WindowResult select(SparseTensor y, int onlyTime, LabelRule rule, CoordinateMap inputMap, int[] inputTruth, long nanos) {
+    static WindowResult select(SparseTensor y, int fromTime, int toTime, LabelRule rule, CoordinateMap inputMap, int[] inputTruth, long nanos) {
         int[] yc = y.coordinates();
         float[] yf = y.features();
         int c = y.channels();
         int n = y.size();
         int rows = 0;
-        for (int r = 0; r < n; r++) if (onlyTime == Integer.MIN_VALUE || yc[r * 5 + 4] == onlyTime) rows++;
+        for (int r = 0; r < n; r++) if (yc[r * 5 + 4] >= fromTime && yc[r * 5 + 4] <= toTime) rows++;
         int[] coords = new int[rows * 4];
         float[] feats = new float[rows * c];
         int[] labels = rule == null ? null : new int[rows];
         int[] truth = inputTruth == null ? null : new int[rows];
         for (int r = 0, j = 0; r < n; r++) {
-            if (onlyTime != Integer.MIN_VALUE && yc[r * 5 + 4] != onlyTime) continue;
+            if (yc[r * 5 + 4] < fromTime || yc[r * 5 + 4] > toTime) continue;
             System.arraycopy(yc, r * 5 + 1, coords, j * 4, 4);
             System.arraycopy(yf, r * c, feats, j * c, c);
             if (labels != null) labels[j] = yf[r * c + rule.channel()] > rule.threshold() ? 1 : 0;
@@ -35,6 +41,6 @@ final class WindowResults {
             }
             j++;
         }
-        return new WindowResult(coords, feats, c, labels, truth, y.tensorStride()[0], nanos);
+        return new WindowResult(-1, coords, feats, c, labels, truth, y.tensorStride()[0], nanos);
     }
 }

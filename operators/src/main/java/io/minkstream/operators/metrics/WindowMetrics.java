@@ -24,6 +24,16 @@ public final class WindowMetrics {
         latencyMillis = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(HISTORY));
     }
 
+    /** Gauges of the incremental window's cache: hits, misses, bytes, evictions, rebuild time. */
+    public static void watch(MetricGroup group, io.minkstream.operators.inference.CacheStats stats) {
+        MetricGroup g = group.addGroup("windowCache");
+        g.gauge("hits", (org.apache.flink.metrics.Gauge<Long>) stats::hits);
+        g.gauge("misses", (org.apache.flink.metrics.Gauge<Long>) stats::misses);
+        g.gauge("bytes", (org.apache.flink.metrics.Gauge<Long>) stats::bytes);
+        g.gauge("evictions", (org.apache.flink.metrics.Gauge<Long>) stats::evictions);
+        g.gauge("rebuildTimeMs", (org.apache.flink.metrics.Gauge<Long>) () -> stats.rebuildNanos() / 1_000_000);
+    }
+
     public void frameOut(int voxels, long networkNanos, long latencyMicros) {
         framesOut.inc();
         voxelsPerWindow.update(voxels);

@@ -1,6 +1,7 @@
 package io.minkstream.operators.window;
 
 import io.minkstream.operators.decode.Rejection;
+import io.minkstream.operators.inference.IncrementalInference;
 import io.minkstream.operators.inference.InferenceFactory;
 import io.minkstream.operators.inference.WindowInference;
 import io.minkstream.operators.inference.WindowResult;
@@ -74,6 +75,7 @@ public final class SpatioTemporalWindow extends KeyedProcessFunction<String, Sou
         lastProcessed = getRuntimeContext().getState(new ValueStateDescriptor<>("last-processed", LongSerializer.INSTANCE));
         inference = inferenceFactory.create(assignedGpu());
         metrics = new WindowMetrics(getRuntimeContext().getMetricGroup());
+        if (inference instanceof IncrementalInference incremental) WindowMetrics.watch(getRuntimeContext().getMetricGroup(), incremental.stats());
         rejections = new RejectionCounters(getRuntimeContext().getMetricGroup());
     }
 
@@ -159,21 +161,25 @@ public final class SpatioTemporalWindow extends KeyedProcessFunction<String, Sou
         window.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
         lastProcessed.update(seq);
         WindowResult r = inference.run(sensorId, window, baseSequence.value(), options.wholeWindow());
-        long latency = System.currentTimeMillis() * 1000L - newest.ingestMicros();
-        out.collect(toRecord(sensorId, newest, window, r, latency));
+        if (r == null) return;
+        VoxelFrame emitted = newest;
+        for (VoxelFrame f : window) if (f.sequence() == r.sequence()) emitted = f;
+        long latency = System.currentTimeMillis() * 1000L - emitted.ingestMicros();
+        out.collect(toRecord(sensorId, emitted, window, r, latency));
         int voxels = 0;
         for (VoxelFrame f : window) voxels += f.voxels();
         metrics.frameOut(voxels, r.networkNanos(), latency);
     }
 
-    private SparseFeatureFrame toRecord(String sensorId, VoxelFrame newest, List<VoxelFrame> window, WindowResult r, long latencyMicros) {
+    /** The record for frame {@code emitted}; the window is the one that made it final. */
+    private SparseFeatureFrame toRecord(String sensorId, VoxelFrame emitted, List<VoxelFrame> window, WindowResult r, long latencyMicros) {
         float[] voxel = voxelizer.options().voxelSize();
         return SparseFeatureFrame.newBuilder()
                 .setSensorId(sensorId)
-                .setSequence(newest.sequence())
-                .setFrameTimestamp(Timestamps.fromMicros(newest.timestampMicros()))
+                .setSequence(emitted.sequence())
+                .setFrameTimestamp(Timestamps.fromMicros(emitted.timestampMicros()))
                 .setWindowFirstSequence(window.get(0).sequence())
-                .setWindowLastSequence(newest.sequence())
+                .setWindowLastSequence(window.get(window.size() - 1).sequence())
                 .setFramesInWindow(window.size())
                 .setTensorStride(r.tensorStride())
                 .setCoordinates(PackedInts.encode(r.coords()))
