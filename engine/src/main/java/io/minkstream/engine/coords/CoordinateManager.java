@@ -150,7 +150,7 @@ public final class CoordinateManager {
      * output, {@code floor(c / s_out) * s_out}, i.e. the window {@code o + {0..s-1}} per axis.
      */
     public KernelMap stridePoolMap(CoordinateKey in, CoordinateKey out, int[] stride) {
-        KernelRegion region = windowFromOrigin(stride);
+        KernelRegion region = KernelRegion.strideWindow(stride);
         return cached(new KernelMapKey(in, out, region, false, KernelMapKey.Kind.STRIDE_POOL),
                 () -> builder.build(map(in), map(out), region.offsets(in.tensorStride()), region.volume(), 1));
     }
@@ -204,15 +204,6 @@ public final class CoordinateManager {
         }
     }
 
-    private static KernelRegion windowFromOrigin(int[] stride) {
-        AxisShape[] shapes = new AxisShape[stride.length];
-        for (int a = 0; a < stride.length; a++) {
-            int[] steps = new int[stride[a]];
-            for (int i = 0; i < steps.length; i++) steps[i] = i;
-            shapes[a] = AxisShape.steps(steps);
-        }
-        return KernelRegion.hybrid(shapes, KernelRegion.fill(stride.length, 1));
-    }
 
     private int[] checkAxes(int[] v, String what) {
         if (v.length != dimension) throw new IllegalArgumentException(what + " has " + v.length + " axes, expected " + dimension);
