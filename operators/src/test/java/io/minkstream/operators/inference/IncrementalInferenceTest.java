@@ -29,9 +29,9 @@ class IncrementalInferenceTest {
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
         for (int w : new int[] {2, 5, 16}) {
-            all.add(Arguments.of("causal hybrid span " + Math.min(w, 4), TestNetworks.causal(Math.min(w, 4)), w));
-            all.add(Arguments.of("look-ahead 1", TestNetworks.lookAheadOne(), w));
-            all.add(Arguments.of("2-level U-Net", TestNetworks.unet(), w));
+            all.add(Arguments.of("causal hybrid span " + Math.min(w, 4), TestModels.causal(Math.min(w, 4)), w));
+            all.add(Arguments.of("look-ahead 1", TestModels.lookAheadOne(), w));
+            all.add(Arguments.of("2-level U-Net", TestModels.unet(), w));
         }
         return all.stream();
     }
@@ -48,7 +48,7 @@ class IncrementalInferenceTest {
 
     @Test
     void aColdCacheMidStreamGivesTheSameOutputs() {
-        InferenceModel model = TestNetworks.unet();
+        InferenceModel model = TestModels.unet();
         List<VoxelFrame> stream = stream(5, FRAMES);
         Map<Long, WindowResult> uninterrupted = run(new IncrementalInference(model, new CpuBackend(1), Long.MAX_VALUE), stream, 5);
         // As after a restore from a checkpoint: a new instance (empty caches) takes over at frame 12.
@@ -64,7 +64,7 @@ class IncrementalInferenceTest {
 
     @Test
     void aBudgetSmallerThanTheWorkingSetEvictsAndStaysCorrect() {
-        InferenceModel model = TestNetworks.causal(4);
+        InferenceModel model = TestModels.causal(4);
         IncrementalInference small = new IncrementalInference(model, new CpuBackend(1), 20_000);
         Map<Long, WindowResult> reference = new HashMap<>();
         Map<Long, WindowResult> budgeted = new HashMap<>();
@@ -84,12 +84,12 @@ class IncrementalInferenceTest {
 
     @Test
     void wholeWindowNetworksAreRefusedWithAReason() {
-        InferenceModel global = TestNetworks.model("global", """
+        InferenceModel global = TestModels.model("global", """
                 {"name": "global", "dimension": 4, "in_channels": 2, "layers": [
                   {"name": "c1", "type": "conv", "out_channels": 2, "kernel": 3},
                   {"name": "g", "type": "global_avg_pool"}]}""");
         assertThat(IncrementalInference.unsupportedReason(global.network())).contains("whole window");
-        InferenceModel timeStride = TestNetworks.model("tstride", """
+        InferenceModel timeStride = TestModels.model("tstride", """
                 {"name": "tstride", "dimension": 4, "in_channels": 2, "layers": [
                   {"name": "c1", "type": "conv", "out_channels": 2, "kernel": 2, "stride": 2}]}""");
         assertThat(IncrementalInference.unsupportedReason(timeStride.network())).isNotNull();

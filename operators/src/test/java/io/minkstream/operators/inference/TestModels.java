@@ -6,12 +6,12 @@ import io.minkstream.engine.nn.NetworkSpec;
 import java.util.SplittableRandom;
 
 /** Small networks with random weights for window tests; every weight named by the spec is filled. */
-final class TestNetworks {
-    private TestNetworks() {
+public final class TestModels {
+    private TestModels() {
     }
 
     /** conv(2->4, cube 3 x causal(span)) -> relu -> conv(4->3, cube 3 x dt 0). Temporal reach span-1. */
-    static InferenceModel causal(int span) {
+    public static InferenceModel causal(int span) {
         return model("causal", """
                 {"name": "causal", "dimension": 4, "in_channels": 2, "layers": [
                   {"name": "c1", "type": "conv", "out_channels": 4, "bias": true,
@@ -22,7 +22,7 @@ final class TestNetworks {
     }
 
     /** A layer that also reads the next frame: window(0, 1) in time, then batch norm + leaky relu. */
-    static InferenceModel lookAheadOne() {
+    public static InferenceModel lookAheadOne() {
         return model("lookahead", """
                 {"name": "lookahead", "dimension": 4, "in_channels": 2, "layers": [
                   {"name": "c1", "type": "conv", "out_channels": 4,
@@ -37,7 +37,7 @@ final class TestNetworks {
      * A 2-level U-Net: causal encoder conv, spatial stride 2 (time stride 1), coarse conv, transposed
      * conv back, concatenation skip, head. Temporal reach 1.
      */
-    static InferenceModel unet() {
+    public static InferenceModel unet() {
         return model("unet", """
                 {"name": "unet", "dimension": 4, "in_channels": 2, "layers": [
                   {"name": "enc1", "type": "conv", "out_channels": 4, "bias": true,
@@ -74,7 +74,7 @@ final class TestNetworks {
     }
 
     /** Random weights for every tensor the spec needs (shapes from the validated spec). */
-    static InferenceModel model(String name, String json) {
+    public static InferenceModel model(String name, String json) {
         NetworkSpec spec = NetworkSpec.parse(json);
         SafeTensors.Writer w = SafeTensors.writer();
         SplittableRandom r = new SplittableRandom(name.hashCode());
