@@ -26,6 +26,7 @@ public final class CoordinateManager {
     private final Map<CoordinateKey, CoordinateKey> globals = new HashMap<>();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong buildNanos = new AtomicLong();
     private int nextId;
 
     public CoordinateManager(int dimension, WorkerPool pool) {
@@ -184,6 +185,11 @@ public final class CoordinateManager {
         return misses.get();
     }
 
+    /** Wall time spent building kernel maps (the misses). */
+    public long kernelMapNanos() {
+        return buildNanos.get();
+    }
+
     public synchronized int cachedKernelMaps() {
         return kernelMaps.size();
     }
@@ -197,7 +203,9 @@ public final class CoordinateManager {
             }
         }
         misses.incrementAndGet();
+        long start = System.nanoTime();
         KernelMap built = build.get();
+        buildNanos.addAndGet(System.nanoTime() - start);
         synchronized (this) {
             KernelMap raced = kernelMaps.putIfAbsent(key, built);
             return raced != null ? raced : built;

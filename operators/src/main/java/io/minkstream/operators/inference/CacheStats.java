@@ -9,6 +9,7 @@ public final class CacheStats {
     final AtomicLong evictions = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong rebuildNanos = new AtomicLong();
+    final AtomicLong kernelMapNanos = new AtomicLong();
 
     public long hits() {
         return hits.get();
@@ -24,6 +25,11 @@ public final class CacheStats {
 
     public long bytes() {
         return bytes.get();
+    }
+
+    /** Time spent building per-frame kernel maps. */
+    public long kernelMapNanos() {
+        return kernelMapNanos.get();
     }
 
     /** Time spent recomputing frames other than the newest (after a restore or an eviction). */

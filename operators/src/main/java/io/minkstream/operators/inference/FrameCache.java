@@ -115,7 +115,7 @@ final class FrameCache {
     private SparseTensor compute(String name, int t, VoxelFrame vf) {
         if (name.equals(NetworkSpec.INPUT)) return inputTensor(t, vf);
         TemporalStep step = temporalSteps.get(name);
-        if (step != null) return step.compute(t, f -> tensor(step.input(), f), backend);
+        if (step != null) return step.compute(t, f -> tensor(step.input(), f), backend, stats.kernelMapNanos);
         Network.Node node = network.node(name);
         List<SparseTensor> inputs = new java.util.ArrayList<>();
         for (String in : node.inputs()) {

@@ -90,7 +90,9 @@ public final class IncrementalInference implements WindowInference {
         VoxelFrame targetFrame = cache.voxelFrame(target);
         if (targetFrame == null) return null;
         long start = System.nanoTime();
+        long mapsBefore = stats.kernelMapNanos();
         WindowResult result = wholeWindow ? wholeWindow(cache, frames, baseSequence, target, start) : frame(cache, target, start);
+        result = result.withTimes(System.nanoTime() - start, stats.kernelMapNanos() - mapsBefore);
         enforceBudget(sensorId, cache, target);
         return result;
     }
@@ -113,7 +115,7 @@ public final class IncrementalInference implements WindowInference {
             WindowResult r = frame(cache, t, start);
             all = all == null ? r : all.append(r);
         }
-        return all.forSequence(cache.voxelFrame(target).sequence()).withNanos(System.nanoTime() - start);
+        return all.forSequence(cache.voxelFrame(target).sequence());
     }
 
     private void enforceBudget(String current, FrameCache cache, int keep) {

@@ -40,7 +40,7 @@ public final class RecomputeInference implements WindowInference {
         if (targetFrame == null) return null;
         // With look-ahead, frames after the target are in the tensor only as its future context.
         return WindowResults.select(y, wholeWindow ? Integer.MIN_VALUE : target, target, model.labelRule(), x.coordinateMap(), truthOf(frames), nanos)
-                .forSequence(targetFrame.sequence());
+                .forSequence(targetFrame.sequence()).withTimes(nanos, manager.kernelMapNanos());
     }
 
     /** Ground truth per input row of the window tensor, or null when any frame lacks it. */

@@ -88,7 +88,7 @@ final class TemporalStep {
      * This node's rows for frame t, given the input node's per-frame tensors ({@code inputAt(t)},
      * null for a frame without rows). Returns null when frame t has no input rows.
      */
-    SparseTensor compute(int t, IntFunction<SparseTensor> inputAt, Backend backend) {
+    SparseTensor compute(int t, IntFunction<SparseTensor> inputAt, Backend backend, java.util.concurrent.atomic.AtomicLong mapNanos) {
         SparseTensor x = inputAt.apply(t);
         if (x == null) return null;
         CoordinateManager m = x.manager();
@@ -113,7 +113,9 @@ final class TemporalStep {
         int c = x.channels();
         float[] gathered = new float[rows * c];
         for (int i = 0; i < sources.size(); i++) System.arraycopy(sources.get(i).features(), 0, gathered, groups.get(i)[1] * c, sources.get(i).size() * c);
+        long start = System.nanoTime();
         KernelMap map = crossFrameMap(out, offsets, k, sign, t, sources, groups, rows);
+        mapNanos.addAndGet(System.nanoTime() - start);
         return SparseTensor.onMap(m, outKey, run(gathered, c, map, backend), outChannels(c));
     }
 

@@ -10,7 +10,7 @@ final class WindowResults {
 
     /** No rows (the frame had no voxels inside the crop box). */
     static WindowResult empty(long sequence, int channels, boolean labels, boolean truth) {
-        return new WindowResult(sequence, new int[0], new float[0], channels, labels ? new int[0] : null, truth ? new int[0] : null, 1, 0);
+        return new WindowResult(sequence, new int[0], new float[0], channels, labels ? new int[0] : null, truth ? new int[0] : null, 1, 0, 0);
     }
 
     /**
@@ -41,6 +41,6 @@ final class WindowResults {
             }
             j++;
         }
-        return new WindowResult(-1, coords, feats, c, labels, truth, y.tensorStride()[0], nanos);
+        return new WindowResult(-1, coords, feats, c, labels, truth, y.tensorStride()[0], nanos, 0);
     }
 }
