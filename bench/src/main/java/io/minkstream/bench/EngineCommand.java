@@ -40,8 +40,8 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--warmups", description = "untimed repetitions before timing (default: ${DEFAULT-VALUE})", defaultValue = "5")
     int warmups;
 
-    @Option(names = "--device", description = "cpu or cuda (default: ${DEFAULT-VALUE})", defaultValue = "cpu")
-    Device device;
+    @Option(names = "--device", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})", defaultValue = "cpu")
+    String device;
 
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "run only these benchmarks (comma-separated)")
     Set<String> only = new LinkedHashSet<>();
@@ -55,7 +55,7 @@ public final class EngineCommand implements Callable<Integer> {
             if (!NAMES.contains(n)) throw new IllegalArgumentException("unknown benchmark " + n + "; known: " + NAMES);
         }
         LargeLidarCase data = LargeLidarCase.load(caseDir);
-        try (Backend backend = device.backend(threads)) {
+        try (Backend backend = DeviceOption.open(device, threads)) {
             System.err.printf(Locale.ROOT, "# case %s (%d rows), backend %s, %d warm-ups, %d repeats, %s %s%n", data.dir(), data.rows(), backend.name(),
                     warmups, repeats, System.getProperty("java.vm.name"), System.getProperty("java.version"));
             EngineWorkloads w = new EngineWorkloads(data, backend);
@@ -65,8 +65,8 @@ public final class EngineCommand implements Callable<Integer> {
             run("conv_c32_cached", w::convC32Cached, EngineWorkloads.flops(w.cubePairs(), 32, 32));
             run("conv_c64_cached", w::convC64Cached, EngineWorkloads.flops(w.cubePairs(), 64, 64));
             run("conv_hybrid_c32_cached", w::convHybridC32Cached, EngineWorkloads.flops(w.hybridPairs(), 32, 32));
-            checkAgainstMinkowski("conv_c32_cached", w.convC32Cached(), ME_SUM_C32);
-            checkAgainstMinkowski("conv_c64_cached", w.convC64Cached(), ME_SUM_C64);
+            checkAgainstMinkowski("conv_c32_cached", w::convC32Cached, ME_SUM_C32);
+            checkAgainstMinkowski("conv_c64_cached", w::convC64Cached, ME_SUM_C64);
         }
         return 0;
     }
@@ -88,9 +88,9 @@ public final class EngineCommand implements Callable<Integer> {
         }
     }
 
-    private void checkAgainstMinkowski(String name, SparseTensor y, double meSum) {
+    private void checkAgainstMinkowski(String name, Supplier<SparseTensor> conv, double meSum) {
         if (!only.isEmpty() && !only.contains(name)) return;
-        double sum = EngineWorkloads.checksum(y);
+        double sum = EngineWorkloads.checksum(conv.get());
         System.err.printf(Locale.ROOT, "# %s output sum %.6f, MinkowskiEngine %.6f (relative difference %.1e)%n", name, sum, meSum,
                 Math.abs(sum - meSum) / Math.abs(meSum));
     }

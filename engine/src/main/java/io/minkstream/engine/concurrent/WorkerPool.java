@@ -38,19 +38,22 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Runs {@code body} over {@code [0, n)} in ranges of at least {@code grain} items, about four
-     * ranges per thread so that uneven rows (dense vs. sparse neighbourhoods) still balance.
+     * ranges per thread so that uneven rows (dense vs. sparse neighbourhoods) still balance. Range
+     * boundaries are multiples of {@code grain} (the last range ends at n), so a body that works in
+     * blocks of {@code grain} items sees the same blocks for any thread count.
      */
     public void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        int chunks = Math.min(Math.max(1, n / Math.max(1, grain)), threads * 4);
-        if (pool == null || chunks == 1) {
+        int[] bounds = bounds(n, grain, pool == null ? 1 : threads * 4);
+        int chunks = bounds.length - 1;
+        if (chunks == 1) {
             body.run(0, n);
             return;
         }
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
         for (int c = 0; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
+            int from = bounds[c];
+            int to = bounds[c + 1];
             tasks.add(new RecursiveAction() {
                 @Override
                 protected void compute() {
@@ -67,9 +70,17 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Splits {@code [0, n)} into the ranges {@link #forRange} would use, for two-pass algorithms. */
     public int[] ranges(int n, int grain) {
-        int chunks = pool == null ? 1 : Math.min(Math.max(1, n / Math.max(1, grain)), threads * 4);
+        return bounds(Math.max(0, n), grain, pool == null ? 1 : threads * 4);
+    }
+
+    /** At most {@code maxChunks} ranges of at least one grain, boundaries on multiples of the grain. */
+    private static int[] bounds(int n, int grain, int maxChunks) {
+        int g = Math.max(1, grain);
+        long grains = ((long) n + g - 1) / g;
+        int chunks = (int) Math.max(1, Math.min(Math.min(maxChunks, n / g), grains));
         int[] bounds = new int[chunks + 1];
-        for (int c = 0; c <= chunks; c++) bounds[c] = (int) ((long) n * c / chunks);
+        for (int c = 1; c < chunks; c++) bounds[c] = (int) (grains * c / chunks * g);
+        bounds[chunks] = n;
         return bounds;
     }
 
