@@ -1,6 +1,7 @@
 package io.minkstream.bench;
 
 import io.minkstream.engine.backend.Backend;
+import io.minkstream.engine.backend.CpuBackend;
 import io.minkstream.engine.tensor.SparseTensor;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,8 @@ public final class EngineCommand implements Callable<Integer> {
     /** MinkowskiEngine's sums of all output features (TIMINGS.md), float64. */
     private static final double ME_SUM_C32 = -732.2096976243643;
     private static final double ME_SUM_C64 = 282.71898751377967;
+    /** The engine's switch for the convolution kernel (see the engine's ConvolutionKernel). */
+    private static final String SCALAR_PROPERTY = "minkstream.cpu.convolution";
 
     static final List<String> NAMES = List.of("kernel_map_cold", "kernel_map_cold_incl_coords", "conv_c32_cached", "conv_c64_cached",
             "conv_hybrid_c32_cached");
@@ -46,6 +49,10 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "run only these benchmarks (comma-separated)")
     Set<String> only = new LinkedHashSet<>();
 
+    @Option(names = "--baseline", description = "also time the convolutions with the plain-Java kernel in this process "
+            + "(lines named <name>_scalar_baseline; at most 5 repeats, 1 warm-up: it is slow)")
+    boolean baseline;
+
     @Override
     public Integer call() {
         if (threads < 1 || repeats < 1 || warmups < 0) {
@@ -68,11 +75,33 @@ public final class EngineCommand implements Callable<Integer> {
             checkAgainstMinkowski("conv_c32_cached", w::convC32Cached, ME_SUM_C32);
             checkAgainstMinkowski("conv_c64_cached", w::convC64Cached, ME_SUM_C64);
         }
+        if (baseline) runScalarBaseline(data);
         return 0;
     }
 
+    /** The same convolutions with the plain-Java kernel ({@code minkstream.cpu.convolution=scalar}). */
+    private void runScalarBaseline(LargeLidarCase data) {
+        String before = System.getProperty(SCALAR_PROPERTY);
+        System.setProperty(SCALAR_PROPERTY, "scalar");
+        try (Backend scalar = new CpuBackend(threads)) {
+            EngineWorkloads w = new EngineWorkloads(data, scalar);
+            int savedRepeats = repeats;
+            int savedWarmups = warmups;
+            repeats = Math.min(repeats, 5);
+            warmups = Math.min(warmups, 1);
+            run("conv_c32_cached_scalar_baseline", w::convC32Cached, EngineWorkloads.flops(w.cubePairs(), 32, 32));
+            run("conv_c64_cached_scalar_baseline", w::convC64Cached, EngineWorkloads.flops(w.cubePairs(), 64, 64));
+            run("conv_hybrid_c32_cached_scalar_baseline", w::convHybridC32Cached, EngineWorkloads.flops(w.hybridPairs(), 32, 32));
+            repeats = savedRepeats;
+            warmups = savedWarmups;
+        } finally {
+            if (before == null) System.clearProperty(SCALAR_PROPERTY);
+            else System.setProperty(SCALAR_PROPERTY, before);
+        }
+    }
+
     private void run(String name, Supplier<?> call, double flops) {
-        if (!only.isEmpty() && !only.contains(name)) return;
+        if (!only.isEmpty() && !only.contains(name.replace("_scalar_baseline", ""))) return;
         double[][] wallCpu = MedianTimer.time(call, warmups, repeats);
         double[] ms = wallCpu[0];
         double median = MedianTimer.median(ms);
