@@ -61,6 +61,51 @@ class CudaBackendGpuITCase {
         return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> s.check().run(gpu, cpu)));
     }
 
+    /**
+     * The 100k-voxel LiDAR case: the device-built kernel map equals the CPU's (and ME's pair count
+     * per offset), both dataflows match the CPU at C=32 and C=64, with median times printed.
+     */
+    @Test
+    void largeLidarCase() {
+        requireGpu();
+        Optional<Path> root = OracleCase.root();
+        Assumptions.assumeTrue(root.isPresent(), "no fixtures under ${shared.dir}/oracle/minkowski");
+        OracleCase c = OracleCase.load(root.get(), "i_large_lidar_k3s1_D4");
+        io.minkstream.engine.coords.CoordinateManager m = new io.minkstream.engine.coords.CoordinateManager(4, cpu.kernelMapBuilder());
+        io.minkstream.engine.coords.CoordinateKey key = m.insert(c.ints("in_coords.npy"), KernelScenarios.ones(4));
+        io.minkstream.engine.coords.KernelRegion region = io.minkstream.engine.coords.KernelRegion.hyperCube(4, 3);
+        io.minkstream.engine.coords.KernelMap map = m.kernelMap(key, key, region, false);
+        long t0 = System.nanoTime();
+        io.minkstream.engine.coords.KernelMap built = gpu.buildKernelMap(m.map(key), m.map(key), region.offsets(KernelScenarios.ones(4)), 81, 1);
+        System.out.printf("engine kernel_map_i device=cuda ms=%.2f (first build, includes upload)%n", (System.nanoTime() - t0) / 1e6);
+        BackendAssertions.assertSameKernelMap("i: device kernel map", map, built);
+        int[] mePairs = c.ints("kernel_map_pair_counts.npy");
+        for (int k = 0; k < 81; k++) org.junit.jupiter.api.Assertions.assertEquals(mePairs[k], built.pairCount(k), "pairs of offset " + k);
+        float[] feats64 = c.floats("in_feats_64.npy");
+        int n = map.inSize();
+        for (int channels : new int[] {32, 64}) {
+            float[] feats = new float[n * channels];
+            for (int r = 0; r < n; r++) System.arraycopy(feats64, r * 64, feats, r * channels, channels);
+            float[] w = c.floats("kernel_" + channels + ".npy");
+            float[] ref = new float[n * channels];
+            cpu.convolution(feats, channels, w, channels, null, map, ref);
+            for (ConvolutionDataflow flow : ConvolutionDataflow.values()) {
+                float[] out = new float[ref.length];
+                double[] ms = new double[7];
+                for (int i = 0; i < ms.length; i++) {
+                    long t = System.nanoTime();
+                    gpu.convolution(feats, channels, w, channels, null, built, out, flow);
+                    ms[i] = (System.nanoTime() - t) / 1e6;
+                }
+                java.util.Arrays.sort(ms);
+                double flops = 2.0 * map.pairCount() * channels * channels;
+                System.out.printf("engine conv_i_C%d_%s device=cuda median_ms=%.3f gflops=%.1f (with transfers)%n", channels, flow, ms[3],
+                        flops / ms[3] / 1e6);
+                BackendAssertions.assertClose("i C=" + channels + " " + flow, ref, out, channels);
+            }
+        }
+    }
+
     @Test
     void autoPicksTheGpu() {
         requireGpu();
