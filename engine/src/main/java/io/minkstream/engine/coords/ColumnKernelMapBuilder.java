@@ -87,6 +87,7 @@ final class ColumnKernelMapBuilder {
         /** Last-axis field of each sorted position. */
         final long[] last;
         final int[] start;
+        /** Column keys ascending, then one {@code Long.MAX_VALUE} sentinel so cursors need no bound check. */
         final long[] key;
         /** Bit v set when the column has a row whose last-axis field is v; null when the axis spans 64+ values. */
         final long[] bits;
@@ -116,7 +117,8 @@ final class ColumnKernelMapBuilder {
             colStart[nc] = n;
             count = nc;
             start = Arrays.copyOf(colStart, nc + 1);
-            key = Arrays.copyOf(colKey, nc);
+            key = Arrays.copyOf(colKey, nc + 1);
+            key[nc] = Long.MAX_VALUE;
             if (index.range(d) < 64) {
                 bits = new long[nc];
                 for (int c = 0; c < nc; c++) {
@@ -181,6 +183,9 @@ final class ColumnKernelMapBuilder {
         final long[][] memberStep;
         /** See {@link #isProduct()}. */
         final boolean product;
+        /** Per axis 1 .. d-1: the largest backward and forward prefix step of any group. */
+        final long[] low;
+        final long[] high;
 
         Groups(PackedCoordinateIndex index, int[] offsets, int kernelVolume, int d, int sign, int lastBits) {
             Map<String, List<Integer>> byPrefix = new LinkedHashMap<>();
@@ -208,6 +213,14 @@ final class ColumnKernelMapBuilder {
                 g++;
             }
             product = isProduct();
+            low = new long[d];
+            high = new long[d];
+            for (int gg = 0; gg < count; gg++) {
+                for (int a = 1; a < d; a++) {
+                    low[a] = Math.max(low[a], -prefix[gg * (d - 1) + a - 1]);
+                    high[a] = Math.max(high[a], prefix[gg * (d - 1) + a - 1]);
+                }
+            }
         }
 
         /**
@@ -248,6 +261,8 @@ final class ColumnKernelMapBuilder {
         private final long[] nearBits;
         private final int[] nearStart;
         private final int[] cursor;
+        /** Whether every group's steps keep the current column inside all ranges. */
+        private boolean interior;
 
         ColumnScan(Columns cols, Groups groups, PackedCoordinateIndex index, int d, int kernelVolume) {
             this.cols = cols;
@@ -283,7 +298,11 @@ final class ColumnKernelMapBuilder {
             }
             Arrays.fill(present, 0, len * words, 0L);
             long columnKey = cols.key[c];
-            for (int a = 1; a < d; a++) field[a] = (columnKey >>> fieldShift[a]) & fieldMask[a];
+            interior = true;
+            for (int a = 1; a < d; a++) {
+                field[a] = (columnKey >>> fieldShift[a]) & fieldMask[a];
+                interior &= field[a] >= groups.low[a] & field[a] <= range[a] - groups.high[a];
+            }
             if (groups.product && cols.bits != null) {
                 productColumn(j0, len, columnKey, counts);
                 return;
@@ -357,23 +376,31 @@ final class ColumnKernelMapBuilder {
          */
         void begin(int c0) {
             for (int g = 0; g < groups.count; g++) {
-                int at = Arrays.binarySearch(cols.key, c0 < cols.count ? cols.key[c0] + groups.delta[g] : Long.MAX_VALUE);
+                int at = Arrays.binarySearch(cols.key, 0, cols.count, c0 < cols.count ? cols.key[c0] + groups.delta[g] : Long.MAX_VALUE);
                 cursor[g] = at >= 0 ? at : -at - 1;
             }
         }
 
-        /** The column at this column's key plus the group's delta, or -1 (the group must be inside). */
+        /**
+         * The column at this column's key plus the group's delta, or -1 (the group must be inside).
+         * The cursor usually moves by 0 to 2 columns: a few steps without branches, then a loop
+         * for the rare longer jump.
+         */
         private int neighbour(int g, long columnKey) {
             long target = columnKey + groups.delta[g];
             long[] keys = cols.key;
             int q = cursor[g];
-            while (q < keys.length && keys[q] < target) q++;
+            q += keys[q] < target ? 1 : 0;
+            q += keys[q] < target ? 1 : 0;
+            q += keys[q] < target ? 1 : 0;
+            while (keys[q] < target) q++;
             cursor[g] = q;
-            return q < keys.length && keys[q] == target ? q : -1;
+            return keys[q] == target ? q : -1;
         }
 
         /** Whether the group's steps keep this column's fields inside their ranges. */
         private boolean inside(int g) {
+            if (interior) return true;
             for (int a = 1; a < d; a++) {
                 long v = field[a] + groups.prefix[g * (d - 1) + a - 1];
                 if (v < 0 || v > range[a]) return false;
