@@ -53,7 +53,9 @@ final class ColumnKernelMapBuilder {
         int[][] chunkK = new int[chunks][];
         int[][] chunkIn = new int[chunks][];
         pool.forEach(chunks, c -> {
-            ColumnScan scan = new ColumnScan(cols, groups, index, d, kernelVolume);
+            // Room for 16 pairs a row (a 3^4 cube on a LiDAR scan has 15); the buffer grows if needed.
+            int rows = cols.start[bounds[c + 1]] - cols.start[bounds[c]];
+            ColumnScan scan = new ColumnScan(cols, groups, index, d, kernelVolume, rows * Math.min(kernelVolume, 16) + 64);
             scan.begin(bounds[c]);
             for (int col = bounds[c]; col < bounds[c + 1]; col++) scan.column(col, counts);
             chunkK[c] = scan.k;
@@ -264,7 +266,7 @@ final class ColumnKernelMapBuilder {
         /** Whether every group's steps keep the current column inside all ranges. */
         private boolean interior;
 
-        ColumnScan(Columns cols, Groups groups, PackedCoordinateIndex index, int d, int kernelVolume) {
+        ColumnScan(Columns cols, Groups groups, PackedCoordinateIndex index, int d, int kernelVolume, int capacity) {
             this.cols = cols;
             this.groups = groups;
             this.kernelVolume = kernelVolume;
@@ -281,8 +283,8 @@ final class ColumnKernelMapBuilder {
             }
             found = new int[16 * kernelVolume];
             present = new long[16 * words];
-            k = new int[4096];
-            in = new int[4096];
+            k = new int[capacity];
+            in = new int[capacity];
             nearGroup = new int[groups.count];
             nearBits = new long[groups.count];
             nearStart = new int[groups.count];
