@@ -167,6 +167,7 @@ flink_start_process() {
     >"$WORK_DIR/log/$name.out" 2>&1 </dev/null &
   echo $! >"$WORK_DIR/pids/$name.pid"
   log "started $name (pid $!, log $WORK_DIR/log/$name.log)"
+  disown $!   # no job-control notice when it is killed on purpose
 }
 
 flink_start_jobmanager() {
