@@ -195,10 +195,8 @@ public final class RunCommand implements Callable<Integer> {
         if (model != null && custom) {
             throw new InvalidOptionException("--model", "give either a built-in model or --model-spec with --model-weights, not both");
         }
-        if ((labelChannel == null) != (labelThreshold == null)) {
-            throw new InvalidOptionException(labelChannel == null ? "--label-channel" : "--label-threshold",
-                    "--label-channel and --label-threshold go together");
-        }
+        if (labelChannel != null && labelThreshold == null) throw new InvalidOptionException("--label-threshold", "required with --label-channel");
+        if (labelChannel == null && labelThreshold != null) throw new InvalidOptionException("--label-channel", "required with --label-threshold");
         if (!custom) {
             String name = model == null ? MotionModel.NAME : model.strip();
             if (!name.equals(MotionModel.NAME)) {
