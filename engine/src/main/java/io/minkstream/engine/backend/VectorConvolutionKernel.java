@@ -10,13 +10,15 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Tiled convolution with the Vector API (the preferred species: 512-bit where the JVM uses
- * AVX-512). Output rows are taken in tiles of {@link #TILE_ROWS}; a tile's pairs are grouped by
- * kernel offset (a counting sort of the CSR slice), and for each offset the pairs stream through
- * register tiles of several output rows x several vectors of output channels (8 x 2 or 4 x 4
- * vectors, 16 accumulators): per input channel each weight vector is loaded once and feeds one FMA
- * per row of the register tile. A row-at-a-time loop loads every weight for a single FMA, so it
- * runs at the speed of L2, not of the FMA units. The tile's output rows (64 KiB for C = 32) stay in
- * L2 while all offsets add into them; one offset's weights stay in L1 while its pairs stream past.
+ * AVX-512). Output rows are taken in tiles of {@link #TILE_ROWS} whose pairs are grouped by kernel
+ * offset ({@link OffsetGroupedTiles}, computed once per kernel map). For each offset the pairs
+ * stream through register tiles of several pairs x several vectors of output channels: 12 x 2
+ * vectors when a block is 2 vectors wide (C = 32 at 512 bits), 6 x 4 when it is 4 wide (C = 64),
+ * 24 accumulators either way, then narrower tiles for an offset's last pairs. Per input channel
+ * each weight vector is loaded once and feeds one FMA per pair of the register tile; a
+ * row-at-a-time loop loads every weight for a single FMA, so it runs at the speed of L2, not of the
+ * FMA units. The tile's output rows (64 KiB for C = 32) stay in L2 while all offsets add into them;
+ * one offset's weights stay in L1 while its pairs stream past.
  *
  * <p>Each output row is still summed in MinkowskiEngine's k order (offsets ascending, input
  * channels ascending within an offset, one FMA chain per output value), whatever the tile
@@ -25,7 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConvolutionKernel implements ConvolutionKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Output rows per tile: 512 x 32 floats = 64 KiB of accumulators, well inside L2. */
+    /**
+     * 512-bit vectors mean AVX-512 and its 32 vector registers, room for 24 accumulators; with
+     * 16 registers (AVX2) the wide register tiles would spill, so only the 8-accumulator ones run.
+     */
+    private static final boolean WIDE_REGISTER_FILE = S.vectorBitSize() >= 512;
+    /** Output rows per tile: 512 x 32 floats = 64 KiB of outputs, well inside L2. */
     private static final int TILE_ROWS = OffsetGroupedTiles.TILE_ROWS;
 
     /** Per kernel map, its pairs grouped by tile and offset; weak keys, so a dropped map frees its plan. */
@@ -71,15 +78,15 @@ final class VectorConvolutionKernel implements ConvolutionKernel {
                 if (g0 == g1) continue;
                 int wk = k * cIn * cOut;
                 int c = 0;
-                for (; c + 4 * L <= cOut; c += 4 * L) {
+                for (; WIDE_REGISTER_FILE && c + 4 * L <= cOut; c += 4 * L) {
                     int j = rows6x4(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, g0, g1);
                     j = rows4x4(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
                     j = rows2x4(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
                     rows1x4(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
                 }
                 for (; c + 2 * L <= cOut; c += 2 * L) {
-                    int j = rows12x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, g0, g1);
-                    j = rows8x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
+                    int j = WIDE_REGISTER_FILE ? rows12x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, g0, g1) : g0;
+                    j = WIDE_REGISTER_FILE ? rows8x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1) : j;
                     j = rows4x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
                     rows1x2(in, cIn, w, wk + c, cOut, out, c, groupIn, groupOut, j, g1);
                 }
