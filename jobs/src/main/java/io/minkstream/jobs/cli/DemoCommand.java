@@ -25,7 +25,7 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--frames", defaultValue = "" + DemoOptions.DEFAULT_FRAMES, paramLabel = "N", description = "Frames per sensor (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "" + DemoOptions.DEFAULT_FRAMES, paramLabel = "N", description = "Frames per sensor; with --replay, the recording's first N (default: ${DEFAULT-VALUE}).")
     int frames;
     @Option(names = "--sensors", defaultValue = "" + DemoOptions.DEFAULT_SENSORS, paramLabel = "S", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
     int sensors;
@@ -67,9 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (webUiPort < 0 || webUiPort > 65535) throw new InvalidOptionException("--web-ui-port", "must be 0 (a free port) or 1..65535, got " + webUiPort);
         if (timeoutSeconds != null) OptionValues.atLeast("--timeout-s", timeoutSeconds, 1);
         Rate r = OptionValues.rate("--rate", rate);
-        if (replay == null && !r.isMax() && r.hz() > SimulateCommand.MAX_SCAN_HZ) {
-            throw new InvalidOptionException("--rate", "the simulator scans at most " + (int) SimulateCommand.MAX_SCAN_HZ + " Hz, got " + rate);
-        }
+        if (replay == null) SimulateCommand.checkScanRate(r, rate);
         RecordedFeed.Format f = OptionValues.choice("--format", format, ReplayCommand.FORMATS);
         if (replay != null) {
             OptionValues.existingDirectory("--replay", replay);

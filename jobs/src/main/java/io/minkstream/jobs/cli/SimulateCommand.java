@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Publish simulated LiDAR frames (sensors lidar-0, lidar-1, ...) to a Kafka topic.")
 public final class SimulateCommand implements Callable<Integer> {
-    /** The simulator scans at most this fast. */
+    /** The simulator scans at least this and at most that fast. */
+    static final double MIN_SCAN_HZ = 0.1;
     static final double MAX_SCAN_HZ = 100;
 
     @CommandLine.Spec
@@ -51,7 +52,7 @@ public final class SimulateCommand implements Callable<Integer> {
         OptionValues.atLeast("--frames", frames, 1);
         OptionValues.atLeast("--start-sequence", startSequence, 0);
         Rate r = OptionValues.rate("--rate", rate);
-        if (!r.isMax() && r.hz() > MAX_SCAN_HZ) throw new InvalidOptionException("--rate", "the simulator scans at most " + (int) MAX_SCAN_HZ + " Hz, got " + rate);
+        checkScanRate(r, rate);
         Map<String, String> props = producerProperties(kafkaProperties);
         if (topic.isBlank()) throw new InvalidOptionException("--topic", "must not be empty");
 
@@ -67,6 +68,13 @@ public final class SimulateCommand implements Callable<Integer> {
         out.println(countLine("simulate", result, topic));
         out.flush();
         return 0;
+    }
+
+    /** The simulator's scan rate follows --rate, within what it supports. */
+    static void checkScanRate(Rate r, String text) {
+        if (!r.isMax() && (r.hz() < MIN_SCAN_HZ || r.hz() > MAX_SCAN_HZ)) {
+            throw new InvalidOptionException("--rate", "the simulator scans at " + MIN_SCAN_HZ + " to " + (int) MAX_SCAN_HZ + " Hz, got " + text);
+        }
     }
 
     static Map<String, String> producerProperties(List<String> keyValues) {

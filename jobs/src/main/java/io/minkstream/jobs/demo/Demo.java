@@ -71,8 +71,9 @@ public final class Demo {
     public Result run() throws Exception {
         System.setProperty("java.awt.headless", "true");
         boolean replay = options.replay() != null;
+        // Closed on Ctrl-C too, so its temporary storage does not stay behind.
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .property("message.max.bytes", Integer.toString(MAX_RECORD_BYTES)).start()) {
+                .property("message.max.bytes", Integer.toString(MAX_RECORD_BYTES)).start().closeOnJvmShutdown()) {
             broker.createTopics(List.of(INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC), PARTITIONS);
             err.println("demo: Kafka broker " + broker.bootstrapServers() + " (data " + broker.dataDir() + ", removed on exit)");
             JobOptions job = jobOptions(broker.bootstrapServers(), replay, null);
@@ -115,7 +116,7 @@ public final class Demo {
     /** Recording: published first (at its rate), then the job reads it bounded. */
     private Result runReplay(EmbeddedKafkaBroker broker, JobOptions job, ResultTracker tracker) throws Exception {
         RecordedFeed feed = RecordedFeed.open(options.replay(), options.replayFormat(), options.replaySensorId(), options.rate(),
-                System.currentTimeMillis() * 1000L);
+                System.currentTimeMillis() * 1000L, options.frames());
         long expected = feed.frames() + options.injectBad();
         err.println("demo: publishing " + feed.describe() + " at " + options.rate()
                 + (options.injectBad() > 0 ? ", plus " + options.injectBad() + " malformed records" : "")

@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * What the demo runs.
  *
- * @param frames      frames per sensor from the simulator (ignored with a replay: the whole recording)
+ * @param frames      frames per sensor from the simulator; with a replay, at most this many of the recording's first frames
  * @param sensors     simulated sensors
  * @param rate        frames per second per sensor, or {@link Rate#MAX}
  * @param injectBad   malformed records mixed into the stream

@@ -29,11 +29,13 @@ public final class RecordedFeed implements FrameFeed {
 
     private final RecordedScanSource source;
     private final Path folder;
+    private final int frames;
     private final long shiftMicros;
 
-    private RecordedFeed(RecordedScanSource source, Path folder, long shiftMicros) {
+    private RecordedFeed(RecordedScanSource source, Path folder, int frames, long shiftMicros) {
         this.source = source;
         this.folder = folder;
+        this.frames = frames;
         this.shiftMicros = shiftMicros;
     }
 
@@ -42,17 +44,24 @@ public final class RecordedFeed implements FrameFeed {
      * {@code .pcd} files; {@link Format#AUTO} tells them apart by the {@code velodyne/} folder.
      */
     public static RecordedFeed open(Path folder, Format format, String sensorId, Rate rate, long nowMicros) throws IOException {
+        return open(folder, format, sensorId, rate, nowMicros, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #open(Path, Format, String, Rate, long)}, replaying at most the first {@code maxFrames} frames. */
+    public static RecordedFeed open(Path folder, Format format, String sensorId, Rate rate, long nowMicros, int maxFrames) throws IOException {
+        if (maxFrames < 1) throw new IllegalArgumentException("frames must be >= 1, got " + maxFrames);
         Format f = format == Format.AUTO ? detect(folder) : format;
         double pcdHz = rate.isMax() ? SimulatedFeed.DEFAULT_SCAN_HZ : rate.hz();
         // World = the first scan's Velodyne frame: z up, as the simulator's and the job's default crop box assume.
         RecordedScanSource source = f == Format.KITTI ? KittiSequence.open(folder, sensorId, KittiSequence.WorldFrame.VELODYNE0)
                 : PcdSequence.open(folder, sensorId, pcdHz);
         if (source.size() == 0) throw new IOException(folder + " holds no scans");
+        int frames = Math.min(maxFrames, source.size());
         long first = source.frame(0).timestampMicros();
-        long span = source.size() == 1 ? 0 : source.frame(source.size() - 1).timestampMicros() - first;
-        long paced = Math.round(rate.dueNanos(source.size() - 1) / 1000.0);
+        long span = frames == 1 ? 0 : source.frame(frames - 1).timestampMicros() - first;
+        long paced = Math.round(rate.dueNanos(frames - 1) / 1000.0);
         long lag = Math.max(0, span - paced);
-        return new RecordedFeed(source, folder, nowMicros - first - lag);
+        return new RecordedFeed(source, folder, frames, nowMicros - first - lag);
     }
 
     /** KITTI when the folder has {@code velodyne/}, PCD when it holds {@code .pcd} files. */
@@ -77,12 +86,12 @@ public final class RecordedFeed implements FrameFeed {
 
     @Override
     public int ticks() {
-        return source.size();
+        return frames;
     }
 
     @Override
     public long frames() {
-        return source.size();
+        return frames;
     }
 
     @Override
@@ -93,6 +102,7 @@ public final class RecordedFeed implements FrameFeed {
 
     @Override
     public String describe() {
-        return source.getClass().getSimpleName() + " " + folder + ", sensor " + source.sensorId() + ", " + source.size() + " frames";
+        return source.getClass().getSimpleName() + " " + folder + ", sensor " + source.sensorId() + ", "
+                + (frames < source.size() ? "the first " + frames + " of " + source.size() : frames) + " frames";
     }
 }

@@ -108,7 +108,8 @@ class CliOptionsTest {
     @CsvSource(delimiter = '|', value = {
         "demo --rate fast|--rate: expected a positive number of Hz or max, got \"fast\"",
         "demo --rate 0|--rate: expected a positive number of Hz or max",
-        "demo --rate 250|--rate: the simulator scans at most 100 Hz",
+        "demo --rate 250|--rate: the simulator scans at 0.1 to 100 Hz, got 250",
+        "demo --rate 0.01|--rate: the simulator scans at 0.1 to 100 Hz, got 0.01",
         "demo --frames 0|--frames: must be >= 1",
         "demo --sensors 0|--sensors: must be >= 1",
         "demo --inject-bad -1|--inject-bad: must be >= 0",
