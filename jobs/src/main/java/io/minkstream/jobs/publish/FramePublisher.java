@@ -12,7 +12,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes encoded frames to a topic, keyed by sensor id (so each sensor's frames stay ordered in
- * one partition), idempotently (no duplicates from producer retries).
+ * one partition). One request in flight per connection keeps retried sends in order; a frame sent
+ * twice by a retry is dropped downstream as a duplicate sequence. The producer is not idempotent:
+ * Kafka 4.2's in-process KRaft broker was seen handing a second idempotent producer the producer id
+ * of the first, which then failed forever with OUT_OF_ORDER_SEQUENCE_NUMBER.
  */
 public final class FramePublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
@@ -21,7 +24,8 @@ public final class FramePublisher implements AutoCloseable {
     public FramePublisher(String bootstrapServers, String topic, Map<String, String> extraProperties) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 << 20));

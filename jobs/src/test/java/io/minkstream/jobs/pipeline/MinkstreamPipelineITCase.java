@@ -220,6 +220,7 @@ class MinkstreamPipelineITCase {
         env.execute("pipeline-failover");
 
         assertThat(FailOnceAfterCheckpoint.FAILED).as("the job really failed once").isTrue();
+        assertThat(KafkaTestIO.readCommitted(o.bootstrapServers, o.deadLetterTopic, 0, Duration.ofSeconds(3))).as("dead letters").isEmpty();
         Map<String, SparseFeatureFrame> out = readOutputs(o, SENSORS.length * FRAMES);
         assertThat(out).hasSize(SENSORS.length * FRAMES);
         assertEqualToEngine(o, out);

@@ -42,8 +42,10 @@ import org.apache.flink.util.OutputTag;
  * the network on the window and emits the newest frame's rows (or the whole window's).
  *
  * <p>A frame whose sequence is already in the window or pending is a duplicate; one whose
- * sequence is older than the last processed frame, or whose timestamp is behind the watermark,
- * is late. Both go to {@link #REJECTED} with their reason.
+ * sequence is older than the sensor's last processed frame is late (its window has closed). Both
+ * go to {@link #REJECTED} with their reason. Lateness is judged per sensor, by sequence: the
+ * watermark only decides how long a frame after a gap waits, because it is shared by all sensors
+ * of a subtask and one sensor's clock running ahead must not make another's frames late.
  */
 public final class SpatioTemporalWindow extends KeyedProcessFunction<String, SourcedSensorFrame, SparseFeatureFrame> {
     private static final long serialVersionUID = 1L;
@@ -105,12 +107,6 @@ public final class SpatioTemporalWindow extends KeyedProcessFunction<String, Sou
         long ts = Timestamps.toMicros(f.getTimestamp());
         if (last != null && seq < last) {
             reject(ctx, in, RejectReason.LATE_FRAME, "sequence " + seq + " of sensor " + f.getSensorId() + " arrived after its window closed (frame " + last + " was already processed)");
-            return;
-        }
-        long watermark = ctx.timerService().currentWatermark();
-        if (ts / 1000 < watermark) {
-            reject(ctx, in, RejectReason.LATE_FRAME, "frame " + seq + " of sensor " + f.getSensorId() + " at " + f.getTimestamp()
-                    + " is behind the watermark " + java.time.Instant.ofEpochMilli(watermark));
             return;
         }
         if (baseSequence.value() == null) baseSequence.update(seq);
