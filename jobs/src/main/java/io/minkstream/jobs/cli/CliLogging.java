@@ -16,7 +16,7 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
  * commands' results (the demo's {@code png=} and summary lines, {@code broker: ready}, count lines), so
  * log lines move to stderr; and warnings that Flink and Kafka print on every healthy run (metric name
  * collisions of the Kafka sink's writers and committers, a checkpoint declined by a finishing task, no
- * log file for the web UI, no delegation tokens) are silenced. A user's own
+ * log file for the web UI, no delegation tokens, a race creating Kafka's offsets topic) are silenced. A user's own
  * {@code -Dlog4j2.configurationFile} is left alone.
  */
 final class CliLogging {
@@ -25,7 +25,9 @@ final class CliLogging {
             "org.apache.flink.metrics.MetricGroup",
             "org.apache.flink.runtime.checkpoint.CheckpointFailureManager",
             "org.apache.flink.runtime.webmonitor.WebMonitorUtils",
-            "org.apache.flink.runtime.security.token.DefaultDelegationTokenManager");
+            "org.apache.flink.runtime.security.token.DefaultDelegationTokenManager",
+            // "Auto topic creation failed for __consumer_offsets ... TOPIC_ALREADY_EXISTS" when two clients ask at once.
+            "kafka.server.DefaultAutoTopicCreationManager");
 
     private CliLogging() {
     }

@@ -95,6 +95,8 @@ public final class RunCommand implements Callable<Integer> {
     int cpuThreads;
     @Option(names = "--window-mode", paramLabel = "incremental|recompute", description = "Incremental per-frame inference or whole-window recompute (default: the job's, incremental).")
     String windowMode;
+    @Option(names = "--cache-budget-mb", paramLabel = "MB", description = "Memory per subtask for the incremental mode's cached kernel maps and activations (default: the job's, 256).")
+    Long cacheBudgetMb;
 
     @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: the environment's).")
     Integer parallelism;
@@ -174,6 +176,7 @@ public final class RunCommand implements Callable<Integer> {
                 .bounded(bounded)
                 .transactionalIdPrefix(transactionalIdPrefix);
         if (windowMode != null) b.windowMode(OptionValues.choice("--window-mode", windowMode, WINDOW_MODES));
+        if (cacheBudgetMb != null) b.cacheBudgetBytes(OptionValues.atLeast("--cache-budget-mb", cacheBudgetMb, 0) << 20);
         for (String kv : kafkaProperties) {
             var e = OptionValues.keyValue("--kafka-property", kv);
             b.kafkaProperty(e.getKey(), e.getValue());

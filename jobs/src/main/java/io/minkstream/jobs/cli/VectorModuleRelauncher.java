@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Only the JVM's own entry point relaunches: when {@code flink run} calls our {@code main} inside
  * its client JVM, a child JVM would run the job on a local mini cluster instead of the cluster.
+ *
+ * <p>Public so that other entry points (the bench command) can share it instead of keeping a copy.
  */
-final class VectorModuleRelauncher {
-    static final String VECTOR_MODULE = "jdk.incubator.vector";
+public final class VectorModuleRelauncher {
+    public static final String VECTOR_MODULE = "jdk.incubator.vector";
     /** Set in the child, so that a JVM that still lacks the module cannot relaunch forever. */
-    static final String RELAUNCHED_PROPERTY = "minkstream.relaunched";
+    public static final String RELAUNCHED_PROPERTY = "minkstream.relaunched";
     private static final List<String> ADDED_JVM_OPTIONS = List.of(
             "--add-modules=" + VECTOR_MODULE,
             "--add-opens=java.base/java.util=ALL-UNNAMED",
@@ -28,7 +30,7 @@ final class VectorModuleRelauncher {
     private VectorModuleRelauncher() {
     }
 
-    static boolean shouldRelaunch(Class<?> mainClass) {
+    public static boolean shouldRelaunch(Class<?> mainClass) {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()
                 && System.getProperty(RELAUNCHED_PROPERTY) == null
                 && startedAsMain(mainClass);
@@ -38,7 +40,7 @@ final class VectorModuleRelauncher {
      * Whether this JVM was started with {@code mainClass} (or a jar, i.e. {@code java -jar}) as its
      * entry point, rather than e.g. Flink's CliFrontend calling our main.
      */
-    static boolean startedAsMain(Class<?> mainClass) {
+    public static boolean startedAsMain(Class<?> mainClass) {
         String command = System.getProperty("sun.java.command", "");
         String entry = command.isBlank() ? "" : command.strip().split("\\s+", 2)[0];
         return entry.equals(mainClass.getName())
@@ -46,7 +48,7 @@ final class VectorModuleRelauncher {
     }
 
     /** Runs {@code mainClass} in a child JVM to completion and returns its exit status. */
-    static int relaunch(Class<?> mainClass, String[] args) {
+    public static int relaunch(Class<?> mainClass, String[] args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -62,6 +62,7 @@ class CliOptionsTest {
         "--device|tpu|--device: expected auto, cpu, cuda or cuda:N, got \"tpu\"",
         "--cpu-threads|0|--cpu-threads: must be >= 1",
         "--window-mode|fast|--window-mode: expected one of incremental|recompute",
+        "--cache-budget-mb|-1|--cache-budget-mb: must be >= 0",
         "--state-backend|memory|--state-backend: expected one of hashmap|rocksdb",
         "--kafka-property|security.protocol|--kafka-property: expected key=value, got \"security.protocol\"",
         "--kafka-property|=SSL|--kafka-property: expected key=value",
@@ -147,7 +148,7 @@ class CliOptionsTest {
         cl.parseArgs("--bootstrap-servers", " broker:9092 ", "--input-topic", "in", "--output-topic", "out", "--dlq-topic", "dlq",
                 "--group-id", "g", "--kafka-property", "security.protocol=SASL_SSL", "--kafka-property", "sasl.jaas.config=a=b",
                 "--window-frames", "20", "--window-span-ms", "1500", "--emit", "window", "--voxel-size", "0.1,0.2,0.3",
-                "--crop-box", "-10,-20,-3,10,20,5", "--device", "CPU", "--cpu-threads", "3", "--window-mode", "recompute",
+                "--crop-box", "-10,-20,-3,10,20,5", "--device", "CPU", "--cpu-threads", "3", "--window-mode", "recompute", "--cache-budget-mb", "64",
                 "--out-of-orderness-ms", "50", "--max-points", "1000", "--bounded", "--transactional-id-prefix", "tx");
         JobOptions o = run.jobOptions();
         assertThat(o.bootstrapServers).isEqualTo("broker:9092");
@@ -166,6 +167,7 @@ class CliOptionsTest {
         assertThat(o.device.device()).isEqualTo("cpu");
         assertThat(o.device.cpuThreads()).isEqualTo(3);
         assertThat(o.windowMode).isEqualTo(WindowMode.RECOMPUTE);
+        assertThat(o.cacheBudgetBytes).isEqualTo(64L << 20);
         assertThat(o.outOfOrdernessMillis).isEqualTo(50);
         assertThat(o.decode.maxPoints()).isEqualTo(1000);
         assertThat(o.bounded).isTrue();
@@ -187,6 +189,7 @@ class CliOptionsTest {
         assertThat(o.voxelizer.cropMin()).containsExactly(defaults.voxelizer.cropMin());
         assertThat(o.voxelizer.cropMax()).containsExactly(defaults.voxelizer.cropMax());
         assertThat(o.windowMode).isEqualTo(defaults.windowMode);
+        assertThat(o.cacheBudgetBytes).isEqualTo(defaults.cacheBudgetBytes);
         assertThat(o.device).isEqualTo(defaults.device);
         assertThat(o.decode).isEqualTo(defaults.decode);
         assertThat(o.outOfOrdernessMillis).isEqualTo(defaults.outOfOrdernessMillis);
