@@ -15,7 +15,7 @@
 # Sourced (". cluster.sh") it only defines the functions, for deploy/local/fault-test.sh.
 # Settings (environment): WORK_DIR (logs, pids, conf, checkpoints, savepoints), REST_PORT, RPC_PORT,
 # SLOTS (per TaskManager), JM_MEMORY, TM_MEMORY, STATE_BACKEND, RESTART_ATTEMPTS, GPU_DISCOVERY_SCRIPT,
-# JOB_JAR, MVN_FLAGS (e.g. -o).
+# TM_ENV (VAR=value ... for the TaskManagers only, e.g. LD_LIBRARY_PATH), JOB_JAR, MVN_FLAGS (e.g. -o).
 
 DEPLOY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROOT_DIR=$(cd "$DEPLOY_DIR/.." && pwd)
@@ -31,6 +31,7 @@ ROOT_DIR=$(cd "$DEPLOY_DIR/.." && pwd)
 : "${STATE_BACKEND:=rocksdb}"
 : "${RESTART_ATTEMPTS:=10}"
 : "${GPU_DISCOVERY_SCRIPT:=}"
+: "${TM_ENV:=}"
 : "${MVN:=mvn}"
 : "${MVN_FLAGS:=}"
 REST_URL="http://localhost:$REST_PORT"
@@ -160,8 +161,10 @@ flink_start_process() {
   params=$(flink_resource_params "$kind")
   jvm=$(sed -n 1p <<<"$params")
   dynamic=$(sed -n 2p <<<"$params")
+  local extra_env=()
+  [[ "$kind" == TM && -n "$TM_ENV" ]] && read -r -a extra_env <<<"$TM_ENV"
   # shellcheck disable=SC2086  # word splitting of the flag strings is intended
-  FLINK_CONF_DIR="$WORK_DIR/conf" FLINK_PLUGINS_DIR="$FLINK_PLUGINS" nohup java $jvm $JAVA_OPTS_ALL \
+  FLINK_CONF_DIR="$WORK_DIR/conf" FLINK_PLUGINS_DIR="$FLINK_PLUGINS" nohup env "${extra_env[@]}" java $jvm $JAVA_OPTS_ALL \
     -Dlog.file="$WORK_DIR/log/$name.log" -Dlog4j.configurationFile="file:$WORK_DIR/conf/log4j.properties" \
     -cp "$FLINK_LIB/*" "$main" --configDir "$WORK_DIR/conf" $dynamic \
     >"$WORK_DIR/log/$name.out" 2>&1 </dev/null &

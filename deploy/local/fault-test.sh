@@ -7,8 +7,8 @@
 #    replacement started; the job restarts from its last checkpoint and consumes the rest.
 #  phase 2 (rescale, RESCALE=1): stop with a savepoint, a third TaskManager joins, the job restarts from
 #    the savepoint at parallelism 3, and RESCALE_FRAMES more frames continue every sensor's sequence.
-#  reference: the same job, failure-free, bounded, on a mini cluster (java -jar minkstream.jar run)
-#    over the same input into another topic.
+#  reference: the same job, failure-free, bounded, on the CPU, on a mini cluster (java -jar
+#    minkstream.jar run) over the same input into another topic.
 #
 # Then it reads the output with read_committed and prints, for the frames of phase 1:
 #   fault-test: produced=<n> committed=<n> duplicates=<n> missing=<n> mismatched=<n> restarts=<n>
@@ -21,7 +21,9 @@
 # Settings (environment): FRAMES (600), SENSORS (4), RATE (frames/s per sensor, 10), RESCALE (1),
 # RESCALE_FRAMES (FRAMES/2), WINDOW_FRAMES (14), WINDOW_MODE (incremental), KILL_AFTER (FRAMES/3 committed
 # outputs), OUT_OF_ORDERNESS_MS (3600000, see job_args), BROKER_PORT (19092), CONTROLLER_PORT (19093),
-# AWAIT_TIMEOUT_S (600), plus cluster.sh's (WORK_DIR, REST_PORT, ...).
+# AWAIT_TIMEOUT_S (600), NEGATIVE_CONTROL (0; 1 drops the savepoint in phase 2 to show that the check
+# catches lost state), plus cluster.sh's (WORK_DIR, REST_PORT, GPU_DISCOVERY_SCRIPT, TM_ENV, ...).
+# The cluster job runs with --device auto, the reference with --device cpu.
 # Every process it starts is stopped when it exits, however it exits.
 
 set -euo pipefail
@@ -41,6 +43,7 @@ set -euo pipefail
 : "${CONTROLLER_PORT:=19093}"
 : "${AWAIT_TIMEOUT_S:=600}"
 : "${OUT_OF_ORDERNESS_MS:=3600000}"
+: "${NEGATIVE_CONTROL:=0}"
 BOOTSTRAP="localhost:$BROKER_PORT"
 INPUT=sensor-frames
 OUTPUT=sensor-features
@@ -109,7 +112,7 @@ await_outputs() {
 # any backlog keeps every in-order frame; frames are processed as soon as they are next in sequence,
 # so the delay only postpones the handling of gaps, and this input has none.
 job_args() {
-  echo --bootstrap-servers "$BOOTSTRAP" --input-topic "$INPUT" --model motion --device auto \
+  echo --bootstrap-servers "$BOOTSTRAP" --input-topic "$INPUT" --model motion \
     --window-frames "$WINDOW_FRAMES" --window-mode "$WINDOW_MODE" --checkpoint-interval-ms 2000 \
     --out-of-orderness-ms "$OUT_OF_ORDERNESS_MS"
 }
@@ -123,7 +126,7 @@ submit_cluster_job() {  # $1 parallelism, $2 savepoint or ""
   local p=$1 restore=()
   [[ -n "$2" ]] && restore=(-s "$2")
   # shellcheck disable=SC2046
-  flink_submit -p "$p" "${restore[@]}" -- $(job_args) --output-topic "$OUTPUT" --dlq-topic sensor-frames-dlq \
+  flink_submit -p "$p" "${restore[@]}" -- $(job_args) --device auto --output-topic "$OUTPUT" --dlq-topic sensor-frames-dlq \
     --group-id fault-test --transactional-id-prefix fault-test --parallelism "$p" \
     --checkpoint-dir "file://$WORK_DIR/checkpoints" --state-backend rocksdb --job-name minkstream-fault-test
 }
@@ -175,6 +178,9 @@ if (( RESCALE )); then
   log "savepoint $SAVEPOINT"
   flink_start_taskmanager 4
   flink_wait_ready 3
+  # NEGATIVE_CONTROL=1 resumes WITHOUT the savepoint (offsets come from the consumer group, the windows
+  # start empty): the rescale line must then report mismatched outputs and the script exit 1.
+  (( NEGATIVE_CONTROL )) && { log "negative control: resuming without the savepoint"; SAVEPOINT=""; }
   JOB2=$(submit_cluster_job 3 "$SAVEPOINT")
   flink_wait_running "$JOB2"
   simulate 2 $((RESCALE_FRAMES / SENSORS)) "$PER_SENSOR"
@@ -184,9 +190,9 @@ if (( RESCALE )); then
   VERIFY_ARGS=(--split-sequence "$PER_SENSOR" --rescale "2->3")
 fi
 
-log "reference: the same job, bounded, failure-free, on a mini cluster ($(elapsed))"
+log "reference: the same job, bounded, failure-free, on the CPU, on a mini cluster ($(elapsed))"
 # shellcheck disable=SC2046
-start_bg reference java $JOB_JVM_OPTS -jar "$JOB_JAR" run $(job_args) --bounded \
+start_bg reference java $JOB_JVM_OPTS -jar "$JOB_JAR" run $(job_args) --device cpu --bounded \
   --output-topic "$REFERENCE" --dlq-topic reference-dlq --group-id fault-test-reference \
   --transactional-id-prefix fault-test-reference --parallelism 1 --state-backend hashmap --job-name minkstream-reference \
   --checkpoint-dir "file://$WORK_DIR/reference-checkpoints"
@@ -196,5 +202,11 @@ log "reference done ($(elapsed))"
 rc=0
 verifier verify --bootstrap-servers "$BOOTSTRAP" --input-topic "$INPUT" --output-topic "$OUTPUT" \
   --reference-topic "$REFERENCE" --restarts "$RESTARTS" "${VERIFY_ARGS[@]}" || rc=$?
+if [[ -n "$GPU_DISCOVERY_SCRIPT" ]]; then
+  # How each window subtask chose its backend (io.minkstream.gpu.Backends logs one line per subtask).
+  on_gpu=$(cat "$WORK_DIR"/log/taskmanager-*.log | grep -c 'assigned by Flink -> cuda' || true)
+  on_cpu=$(cat "$WORK_DIR"/log/taskmanager-*.log | grep 'io.minkstream.gpu.Backends' | grep -vc 'assigned by Flink -> cuda' || true)
+  log "gpu: $on_gpu window subtask starts on the GPU Flink assigned, $on_cpu on the CPU (see Backends in $WORK_DIR/log)"
+fi
 log "fault test finished in $(elapsed)"
 exit "$rc"
