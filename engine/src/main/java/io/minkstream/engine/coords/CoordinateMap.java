@@ -102,6 +102,21 @@ public final class CoordinateMap {
         index.findNeighbours(query, from, offsets, kernelVolume, sign, rows);
     }
 
+    /** A neighbour search prepared once for K offsets and run for many query rows. Not thread-safe. */
+    public interface Neighbours {
+        /** Rows of {@code query + sign * offset_k} for the prepared offsets, -1 where absent. */
+        void find(int[] query, int from, int[] rows);
+    }
+
+    /**
+     * {@link #findNeighbours} with the offsets fixed and their key deltas computed once: use it when
+     * the same offsets are looked up for many rows (each thread prepares its own).
+     */
+    public Neighbours neighbours(int[] offsets, int kernelVolume, int sign) {
+        CoordinateIndex.NeighbourSearch search = index.prepare(offsets, kernelVolume, sign);
+        return search::find;
+    }
+
     /** The hash index itself, for the kernel map builder's prepared neighbour searches. */
     CoordinateIndex index() {
         return index;

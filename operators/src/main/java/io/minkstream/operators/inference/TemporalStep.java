@@ -141,16 +141,17 @@ final class TemporalStep {
     private static KernelMap crossFrameMap(CoordinateMap out, int[] offsets, int k, int sign, int t, List<SparseTensor> sources,
                                            List<int[]> groups, int inRows) {
         int g = groups.size();
-        int[][] groupOffsets = new int[g][];
         int[][] groupK = new int[g][];
+        CoordinateMap.Neighbours[] searches = new CoordinateMap.Neighbours[g];
         for (int i = 0; i < g; i++) {
             int f = groups.get(i)[0];
             int[] idx = new int[k];
             int count = 0;
             for (int j = 0; j < k; j++) if (t + sign * offsets[j * 4 + TIME] == f) idx[count++] = j;
             groupK[i] = Arrays.copyOf(idx, count);
-            groupOffsets[i] = new int[count * 4];
-            for (int q = 0; q < count; q++) System.arraycopy(offsets, groupK[i][q] * 4, groupOffsets[i], q * 4, 4);
+            int[] groupOffsets = new int[count * 4];
+            for (int q = 0; q < count; q++) System.arraycopy(offsets, groupK[i][q] * 4, groupOffsets, q * 4, 4);
+            searches[i] = sources.get(i).coordinateMap().neighbours(groupOffsets, count, sign);
         }
         int n = out.size();
         int w = out.width();
@@ -164,7 +165,7 @@ final class TemporalStep {
         for (int o = 0; o < n; o++) {
             Arrays.fill(neighbour, -1);
             for (int i = 0; i < g; i++) {
-                sources.get(i).coordinateMap().findNeighbours(coords, o * w, groupOffsets[i], groupK[i].length, sign, found);
+                searches[i].find(coords, o * w, found);
                 int base = groups.get(i)[1];
                 for (int q = 0; q < groupK[i].length; q++) if (found[q] >= 0) neighbour[groupK[i][q]] = base + found[q];
             }
