@@ -133,7 +133,12 @@ submit_cluster_job() {  # $1 parallelism, $2 savepoint or ""
 
 T0=$SECONDS
 elapsed() { echo "$((SECONDS - T0)) s"; }
+# Start from an empty work dir, but never delete a folder this script did not make.
+if [[ -d "$WORK_DIR" && -n "$(ls -A "$WORK_DIR")" && ! -f "$WORK_DIR/.fault-test" && ! -d "$WORK_DIR/pids" ]]; then
+  die "WORK_DIR $WORK_DIR is not empty and was not made by fault-test.sh; choose another"
+fi
 rm -rf "$WORK_DIR"
+mkdir -p "$WORK_DIR" && touch "$WORK_DIR/.fault-test"
 flink_build
 flink_config
 PER_SENSOR=$((FRAMES / SENSORS))
