@@ -44,8 +44,8 @@ class FaultTestScriptITCase {
                 "RESCALE_FRAMES", String.valueOf(frames / 2),
                 "RATE", "5",
                 "WORK_DIR", Path.of("target/fault-test-it").toAbsolutePath().toString(),
-                // Not the script's defaults, so a fault test started by hand does not collide with this one.
-                "REST_PORT", "18181", "RPC_PORT", "16223", "BROKER_PORT", "19192", "CONTROLLER_PORT", "19193",
+                // Free ports, so a fault test started by hand (or another build) does not collide with this one.
+                "REST_PORT", freePort(), "RPC_PORT", freePort(), "BROKER_PORT", freePort(), "CONTROLLER_PORT", freePort(),
                 "MVN_FLAGS", Boolean.getBoolean("maven.offline") ? "-o" : ""));
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
@@ -73,6 +73,12 @@ class FaultTestScriptITCase {
         assertThat(rescale.group(1)).as("produced after the rescale").isEqualTo(String.valueOf(frames / 2));
         assertThat(rescale.group(3) + rescale.group(4) + rescale.group(5)).as("duplicates, missing, mismatched after the rescale").isEqualTo("000");
         assertThat(rc).as("exit status").isZero();
+    }
+
+    private static String freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return String.valueOf(s.getLocalPort());
+        }
     }
 
     private static Matcher find(List<String> lines, Pattern pattern) {
