@@ -44,6 +44,10 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--warmups", description = "untimed repetitions before timing (default: ${DEFAULT-VALUE})", defaultValue = "5")
     int warmups;
 
+    @Option(names = "--warmup-ms", description = "keep warming up until this much time has passed too (default: ${DEFAULT-VALUE})",
+            defaultValue = "2000")
+    long warmupMillis;
+
     @Option(names = "--device", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})", defaultValue = "cpu")
     String device;
 
@@ -80,8 +84,8 @@ public final class EngineCommand implements Callable<Integer> {
 
     private void runAll(LargeLidarCase data) {
         try (Backend backend = DeviceOption.open(device, threads)) {
-            System.err.printf(Locale.ROOT, "# case %s (%d rows), backend %s, %d warm-ups, %d repeats, %s %s%n", data.dir(), data.rows(), backend.name(),
-                    warmups, repeats, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+            System.err.printf(Locale.ROOT, "# case %s (%d rows), backend %s, at least %d warm-ups and %d ms of them, %d repeats, %s %s%n", data.dir(),
+                    data.rows(), backend.name(), warmups, warmupMillis, repeats, System.getProperty("java.vm.name"), System.getProperty("java.version"));
             EngineWorkloads w = new EngineWorkloads(data, backend);
             System.err.printf(Locale.ROOT, "# kernel map pairs: cube %d (MinkowskiEngine: 1503816), hybrid %d%n", w.cubePairs(), w.hybridPairs());
             run("kernel_map_cold", w::kernelMapCold, Double.NaN);
@@ -105,13 +109,16 @@ public final class EngineCommand implements Callable<Integer> {
             EngineWorkloads w = new EngineWorkloads(data, scalar);
             int savedRepeats = repeats;
             int savedWarmups = warmups;
+            long savedWarmupMillis = warmupMillis;
             repeats = Math.min(repeats, 5);
             warmups = Math.min(warmups, 1);
+            warmupMillis = 0;
             run("conv_c32_cached_scalar_baseline", w::convC32Cached, EngineWorkloads.flops(w.cubePairs(), 32, 32));
             run("conv_c64_cached_scalar_baseline", w::convC64Cached, EngineWorkloads.flops(w.cubePairs(), 64, 64));
             run("conv_hybrid_c32_cached_scalar_baseline", w::convHybridC32Cached, EngineWorkloads.flops(w.hybridPairs(), 32, 32));
             repeats = savedRepeats;
             warmups = savedWarmups;
+            warmupMillis = savedWarmupMillis;
         } finally {
             if (before == null) System.clearProperty(SCALAR_PROPERTY);
             else System.setProperty(SCALAR_PROPERTY, before);
@@ -120,7 +127,7 @@ public final class EngineCommand implements Callable<Integer> {
 
     private void run(String name, Supplier<?> call, double flops) {
         if (!only.isEmpty() && !only.contains(name.replace("_scalar_baseline", ""))) return;
-        double[][] wallCpu = MedianTimer.time(call, warmups, repeats);
+        double[][] wallCpu = MedianTimer.time(call, warmups, warmupMillis, repeats);
         double[] ms = wallCpu[0];
         double median = MedianTimer.median(ms);
         double gflops = Double.isNaN(flops) ? Double.NaN : flops / (median * 1e6);

@@ -18,9 +18,12 @@ final class MedianTimer {
      * milliseconds (all of the work when the engine runs on one thread; a shared machine steals
      * wall time but not CPU time, so the two together tell noise from a slow-down).
      */
-    static double[][] time(Supplier<?> call, int warmups, int repeats) {
+    static double[][] time(Supplier<?> call, int warmups, long warmupMillis, int repeats) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < warmups; i++) sink = call.get();
+        // Warm up for a count and a minimum time: the JIT compiles in background threads that
+        // share the machine's cores with the benchmark, so a count alone is too short at 2 threads.
+        long warmEnd = System.nanoTime() + warmupMillis * 1_000_000L;
+        for (int i = 0; i < warmups || System.nanoTime() < warmEnd; i++) sink = call.get();
         double[] wall = new double[repeats];
         double[] cpu = new double[repeats];
         for (int i = 0; i < repeats; i++) {

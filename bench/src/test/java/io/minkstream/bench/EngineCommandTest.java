@@ -27,7 +27,7 @@ class EngineCommandTest {
         int status;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            status = new CommandLine(new EngineCommand()).execute("--case", dir.toString(), "--threads", "2", "--repeats", "3", "--warmups", "1");
+            status = new CommandLine(new EngineCommand()).execute("--case", dir.toString(), "--threads", "2", "--repeats", "3", "--warmups", "1", "--warmup-ms", "0");
         } finally {
             System.setOut(stdout);
         }
