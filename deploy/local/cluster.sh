@@ -36,6 +36,7 @@ ROOT_DIR=$(cd "$DEPLOY_DIR/.." && pwd)
 : "${MVN_FLAGS:=}"
 REST_URL="http://localhost:$REST_PORT"
 MAIN_CLASS=io.minkstream.jobs.cli.MinkstreamCli
+GPU_PLUGIN_VERSION=2.0.0   # = flink.gpu.resource.version in the parent pom
 
 # Flink's Java 17 list (flink-dist's default env.java.opts.all) plus the Vector API module the engine's
 # hot loops use. The same string goes into config.yaml, where Flink's own scripts would read it.
@@ -54,14 +55,24 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 flink_build() {
-  local pom="$DEPLOY_DIR/local/flink-dist/pom.xml"
-  if [[ ! -f "$FLINK_LIB/flink-runtime-2.2.0.jar" || "$pom" -nt "$FLINK_LIB" ]]; then
+  local pom="$DEPLOY_DIR/local/flink-dist/pom.xml" gpu_dir="$FLINK_PLUGINS/external-resource-gpu"
+  if [[ ! -f "$FLINK_LIB/flink-runtime-2.2.0.jar" || "$pom" -nt "$FLINK_LIB" ]] || ! ls "$gpu_dir"/*.jar >/dev/null 2>&1; then
     log "assembling $FLINK_LIB from Maven ($pom)"
     # shellcheck disable=SC2086
     "$MVN" -q $MVN_FLAGS -f "$pom" package || die "mvn -f $pom package failed"
+    if ! ls "$gpu_dir"/*.jar >/dev/null 2>&1; then
+      # The GPU plugin's pom has a parent that Maven Central lacks; only dependency:get 2.8 fetches the jar
+      # alone (see the flink-dist pom). Run outside any project, then copy it again.
+      log "fetching flink-external-resource-gpu $GPU_PLUGIN_VERSION into the local Maven repository"
+      # shellcheck disable=SC2086
+      (cd "$(mktemp -d)" && "$MVN" -q $MVN_FLAGS org.apache.maven.plugins:maven-dependency-plugin:2.8:get \
+        -Dartifact="org.apache.flink:flink-external-resource-gpu:$GPU_PLUGIN_VERSION" -Dtransitive=false) \
+        || die "cannot fetch flink-external-resource-gpu $GPU_PLUGIN_VERSION (needs Maven Central once)"
+      # shellcheck disable=SC2086
+      "$MVN" -q $MVN_FLAGS -f "$pom" package || die "mvn -f $pom package failed"
+    fi
     touch "$FLINK_LIB"
   fi
-  local gpu_dir="$FLINK_PLUGINS/external-resource-gpu"
   if [[ ! -f "$gpu_dir/nvidia-gpu-discovery.sh" ]]; then
     # flink-dist ships the discovery scripts beside the plugin jar; from Maven they are inside it.
     (cd "$gpu_dir" && unzip -o -q flink-external-resource-gpu-*.jar nvidia-gpu-discovery.sh gpu-discovery-common.sh \
